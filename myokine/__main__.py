@@ -1,0 +1,5 @@
+import sys
+
+from myokine.cli import main
+
+sys.exit(main())

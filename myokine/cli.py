@@ -1,0 +1,108 @@
+"""The ``myokine`` command line. Errors are one line on stderr and a non-zero exit."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from myokine.errors import MyokineError
+from myokine.paths import RESULTS_DIR, SBML_PATH, SIMULATIONS_DIR
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line instead of usage + message
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def parse_setting(text: str) -> tuple[str, float]:
+    """``ID=VALUE`` → (id, value); the value must be a number."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise MyokineError(f"--set {text!r}: expected ID=VALUE")
+    try:
+        return name.strip(), float(value)
+    except ValueError:
+        raise MyokineError(f"--set {text!r}: {value!r} is not a number") from None
+
+
+def cmd_build(args: argparse.Namespace) -> None:
+    from myokine.build import build
+
+    print(build(out=args.out))
+
+
+def cmd_list(args: argparse.Namespace) -> None:
+    from myokine.experiments import list_experiments
+
+    for experiment in list_experiments(args.dir):
+        print(f"{experiment.name}\t{experiment.title}")
+
+
+def cmd_simulate(args: argparse.Namespace) -> None:
+    from myokine.experiments import find_experiment
+    from myokine.report import write_csv
+    from myokine.simulator import load_simulator
+
+    changes = dict(parse_setting(text) for text in args.set)
+    experiment = find_experiment(args.experiment).with_changes(changes, args.end, args.step)
+    frame = load_simulator(args.model).run_experiment(experiment)
+    if args.out:
+        write_csv(frame, args.out)
+    else:
+        frame.to_csv(sys.stdout, index=False, float_format="%.10g")
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    from myokine.report import run_all
+
+    for path in run_all(args.out):
+        print(path)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="myokine", description=__doc__.splitlines()[0].rstrip("."))
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    build = commands.add_parser("build", help="build the SBML model from the Antimony modules")
+    build.add_argument("--out", type=Path, default=SBML_PATH, help="SBML file to write")
+    build.set_defaults(run=cmd_build)
+
+    listing = commands.add_parser("list", help="list the declared experiments")
+    listing.add_argument("--dir", type=Path, default=SIMULATIONS_DIR, help=argparse.SUPPRESS)
+    listing.set_defaults(run=cmd_list)
+
+    simulate = commands.add_parser(
+        "simulate", help="simulate one experiment; CSV with time (min) and the observables"
+    )
+    simulate.add_argument("experiment", help="a declared experiment's name or an experiment file")
+    simulate.add_argument(
+        "--set", action="append", default=[], metavar="ID=VALUE", help="change a parameter"
+    )
+    simulate.add_argument("--end", type=float, help="end time (min)")
+    simulate.add_argument("--step", type=float, help="output step (min)")
+    simulate.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
+    simulate.add_argument("--model", type=Path, default=SBML_PATH, help=argparse.SUPPRESS)
+    simulate.set_defaults(run=cmd_simulate)
+
+    report = commands.add_parser(
+        "report", help="simulate every experiment: CSVs, figures and report.md"
+    )
+    report.add_argument("--out", type=Path, default=RESULTS_DIR, help="output folder")
+    report.set_defaults(run=cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        args.run(args)
+    except MyokineError as error:
+        print(f"myokine: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Experiments declared as data: one TOML file per experiment in simulations/.
+
+An experiment sets protocol (or other model) parameters, an end time and an output step, and
+optionally several conditions (parameter sets compared in one figure, e.g. normal vs low
+glycogen) and the observables to report. The same declaration feeds every tool that runs it.
+"""
+
+import math
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from myokine.errors import MyokineError
+from myokine.paths import SIMULATIONS_DIR
+
+DEFAULT_CONDITION = "default"
+_KEYS = {"title", "description", "end", "step", "parameters", "conditions", "observables"}
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A declared experiment. Times are in minutes."""
+
+    name: str
+    title: str
+    end: float
+    step: float
+    parameters: dict[str, float] = field(default_factory=dict)
+    conditions: dict[str, dict[str, float]] = field(
+        default_factory=lambda: {DEFAULT_CONDITION: {}}
+    )
+    observables: tuple[str, ...] | None = None
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        check_time(self.end, "end", self.name)
+        check_time(self.step, "step", self.name)
+        if self.step > self.end:
+            raise MyokineError(f"{self.name}: step ({self.step} min) exceeds end ({self.end} min)")
+        if not self.conditions:
+            raise MyokineError(f"{self.name}: [conditions] is empty")
+
+    def condition_parameters(self, condition: str) -> dict[str, float]:
+        """The parameters of one condition: shared parameters, then the condition's own."""
+        return {**self.parameters, **self.conditions[condition]}
+
+    def with_changes(
+        self,
+        parameters: dict[str, float] | None = None,
+        end: float | None = None,
+        step: float | None = None,
+    ) -> "Experiment":
+        """A copy with extra parameter values (overriding every condition's) and new times."""
+        changes = parameters or {}
+        return replace(
+            self,
+            conditions={name: {**values, **changes} for name, values in self.conditions.items()},
+            end=self.end if end is None else end,
+            step=self.step if step is None else step,
+        )
+
+
+def check_time(value: float, what: str, where: str) -> None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise MyokineError(f"{where}: {what} must be a number of minutes, got {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise MyokineError(f"{where}: {what} must be a positive, finite number of minutes, got {value}")
+
+
+def _numbers(table: object, where: str) -> dict[str, float]:
+    if not isinstance(table, dict):
+        raise MyokineError(f"{where} must be a table of parameter = number")
+    values = {}
+    for key, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise MyokineError(f"{where}: {key} must be a number, got {value!r}")
+        values[key] = float(value)
+    return values
+
+
+def load_experiment(path: Path) -> Experiment:
+    """Read one experiment file; every mistake is reported with the file's name."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise MyokineError(f"no experiment file {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise MyokineError(f"{path}: not valid TOML: {error}") from None
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise MyokineError(f"{path}: unknown keys {unknown}; allowed: {sorted(_KEYS)}")
+    for key in ("title", "end", "step"):
+        if key not in data:
+            raise MyokineError(f"{path}: missing '{key}'")
+    conditions = data.get("conditions", {DEFAULT_CONDITION: {}})
+    if not isinstance(conditions, dict):
+        raise MyokineError(f"{path}: [conditions] must hold one table per condition")
+    observables = data.get("observables")
+    if observables is not None and (
+        not isinstance(observables, list) or not all(isinstance(o, str) for o in observables)
+    ):
+        raise MyokineError(f"{path}: observables must be a list of observable ids")
+    return Experiment(
+        name=path.stem,
+        title=str(data["title"]),
+        description=str(data.get("description", "")),
+        end=data["end"],
+        step=data["step"],
+        parameters=_numbers(data.get("parameters", {}), f"{path} [parameters]"),
+        conditions={
+            name: _numbers(values, f"{path} [conditions.{name}]")
+            for name, values in conditions.items()
+        },
+        observables=tuple(observables) if observables is not None else None,
+    )
+
+
+def list_experiments(directory: Path = SIMULATIONS_DIR) -> list[Experiment]:
+    """Every declared experiment, sorted by name."""
+    return [load_experiment(path) for path in sorted(directory.glob("*.toml"))]
+
+
+def find_experiment(name_or_path: str, directory: Path = SIMULATIONS_DIR) -> Experiment:
+    """A declared experiment by name, or an experiment file by path."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        return load_experiment(path)
+    declared = directory / f"{name_or_path}.toml"
+    if not declared.exists():
+        names = ", ".join(path.stem for path in sorted(directory.glob("*.toml")))
+        raise MyokineError(f"unknown experiment '{name_or_path}'; declared: {names}")
+    return load_experiment(declared)

@@ -1,0 +1,58 @@
+"""One multi-panel seaborn figure per experiment: every observable over time, grouped by tissue."""
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from myokine.experiments import Experiment  # noqa: E402
+from myokine.fileio import write_atomically  # noqa: E402
+from myokine.observables import OBSERVABLES  # noqa: E402
+
+UNIT_LABELS = {
+    "pg_per_mL": "pg/mL",
+    "ng_per_min_per_kg": "ng/min/kg",
+}
+
+
+def unit_label(observable: str, unit: str) -> str:
+    if unit == "dimensionless":
+        return "fraction of normal" if observable.endswith("fraction") else "fold of rest"
+    return UNIT_LABELS.get(unit, unit)
+
+
+def plot_experiment(
+    frame: pd.DataFrame, experiment: Experiment, units: dict[str, str], path: Path
+) -> None:
+    """Write the experiment's figure (PNG) to ``path``."""
+    observables = [name for name in OBSERVABLES if name in frame.columns]
+    id_vars = ["time", "condition"] if "condition" in frame.columns else ["time"]
+    long = frame.melt(id_vars=id_vars, value_vars=observables, var_name="observable")
+    hours = experiment.end <= 3 * 1440
+    long["t"] = long["time"] / (60 if hours else 1440)
+    long["panel"] = [
+        f"{OBSERVABLES[name]}: {name}\n({unit_label(name, units[name])})"
+        for name in long["observable"]
+    ]
+    grid = sns.relplot(
+        data=long,
+        x="t",
+        y="value",
+        col="panel",
+        col_order=list(dict.fromkeys(long["panel"])),
+        col_wrap=3,
+        kind="line",
+        hue="condition" if "condition" in long.columns else None,
+        height=2.6,
+        aspect=1.3,
+        facet_kws={"sharey": False},
+    )
+    grid.set_titles("{col_name}", size=9)
+    grid.set_axis_labels("time (h)" if hours else "time (days)", "")
+    grid.figure.suptitle(experiment.title, y=1.02)
+    write_atomically(path, lambda tmp: grid.figure.savefig(tmp, format="png", dpi=110, bbox_inches="tight"))
+    plt.close(grid.figure)

@@ -1,0 +1,9 @@
+"""Where the project's files live (the package runs from its repository checkout)."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS_DIR = ROOT / "models"
+SBML_PATH = MODELS_DIR / "sbml" / "myokine.xml"
+SIMULATIONS_DIR = ROOT / "simulations"
+RESULTS_DIR = ROOT / "results"

@@ -1,0 +1,69 @@
+"""The main job: simulate every declared experiment, write its CSV, figure and a short report."""
+
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from myokine.experiments import Experiment, list_experiments
+from myokine.figures import plot_experiment
+from myokine.fileio import write_atomically, write_text_atomically
+from myokine.simulator import load_simulator
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.10g"))
+
+
+SUMMARY = (  # column title, observable, statistic
+    ("IL-6 peak (pg/mL)", "IL6_plasma", "max"),
+    ("IL-6 release peak (ng/min/kg)", "IL6_release_per_kg", "max"),
+    ("AMPK peak (fold)", "AMPK_activity_fold", "max"),
+    ("PGC-1a mRNA peak (fold)", "PGC1a_mRNA_fold", "max"),
+    ("glycogen minimum (fraction)", "glycogen_fraction", "min"),
+)
+
+
+def summarise(frame: pd.DataFrame, experiment: Experiment) -> list[str]:
+    """Markdown table rows: the SUMMARY statistics per condition."""
+    groups = frame.groupby("condition") if "condition" in frame.columns else [("-", frame)]
+    rows = []
+    for condition, data in groups:
+        cells = [
+            f"{data[name].agg(statistic):.3g}" if name in data.columns else "-"
+            for _, name, statistic in SUMMARY
+        ]
+        rows.append(f"| {experiment.name} | {condition} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def run_all(out_dir: Path, experiments: list[Experiment] | None = None) -> list[Path]:
+    """Simulate the experiments; write ``<name>.csv``, ``<name>.png`` and ``report.md``."""
+    experiments = list_experiments() if experiments is None else experiments
+    simulator = load_simulator()
+    written = []
+    rows = []
+    for number, experiment in enumerate(experiments, start=1):
+        start = time.perf_counter()
+        frame = simulator.run_experiment(experiment)
+        write_csv(frame, out_dir / f"{experiment.name}.csv")
+        plot_experiment(frame, experiment, simulator.units, out_dir / f"{experiment.name}.png")
+        written += [out_dir / f"{experiment.name}.csv", out_dir / f"{experiment.name}.png"]
+        rows += summarise(frame, experiment)
+        seconds = time.perf_counter() - start
+        print(f"[{number}/{len(experiments)}] {experiment.name}: {seconds:.1f} s", file=sys.stderr)
+    lines = [
+        "# myokine results",
+        "",
+        "Extremes of the main observables over each experiment.",
+        "",
+        "| experiment | condition | " + " | ".join(title for title, _, _ in SUMMARY) + " |",
+        "|---|---|" + "---|" * len(SUMMARY),
+        *rows,
+        "",
+        *(f"![{e.title}]({e.name}.png)" for e in experiments),
+        "",
+    ]
+    write_text_atomically(out_dir / "report.md", "\n".join(lines))
+    return [*written, out_dir / "report.md"]
