@@ -124,7 +124,7 @@ def validate(sbml: str) -> list[Issue]:
     for category in CHECK_CATEGORIES:
         document.setConsistencyChecks(category, True)
     document.checkConsistency()
-    issues = []
+    issues = _scale_issues(document.getModel())
     for i in range(document.getNumErrors()):
         error = document.getError(i)
         if error.getSeverity() >= libsbml.LIBSBML_SEV_WARNING:
@@ -137,6 +137,61 @@ def validate(sbml: str) -> list[Issue]:
                 )
             )
     return issues
+
+
+def _si(unit_definition: libsbml.UnitDefinition) -> tuple[dict[str, float], float]:
+    """Base SI units with exponents, and the factor to SI, of a unit definition."""
+    kinds: dict[str, float] = {}
+    factor = 1.0
+    converted = libsbml.UnitDefinition.convertToSI(unit_definition)  # keep: owns the units
+    for unit in converted.getListOfUnits():
+        kind = libsbml.UnitKind_toString(unit.getKind())
+        if kind != "dimensionless":
+            kinds[kind] = kinds.get(kind, 0.0) + unit.getExponent()
+        factor *= (unit.getMultiplier() * 10.0 ** unit.getScale()) ** unit.getExponent()
+    return {k: e for k, e in kinds.items() if e}, factor
+
+
+def _scale_issues(model: libsbml.Model) -> list[Issue]:
+    """Math whose units differ from its target's by a factor (nM where mM is declared).
+
+    libsbml's unit checks compare the kinds of units but not their scales; this compares both.
+    """
+    extent, extent_factor = _si(model.getUnitDefinition(model.getExtentUnits()))
+    time, time_factor = _si(model.getUnitDefinition(model.getTimeUnits()))
+    rate = {k: extent.get(k, 0) - time.get(k, 0) for k in {*extent, *time}}
+    rate_units = ({k: e for k, e in rate.items() if e}, extent_factor / time_factor)
+
+    pairs = []  # (element, description, units of the math, units of the target)
+    for rule in model.getListOfRules():
+        target = model.getElementBySId(rule.getVariable())
+        pairs.append((rule, f"rule for {rule.getVariable()}", rule, target))
+    for assignment in model.getListOfInitialAssignments():
+        target = model.getElementBySId(assignment.getSymbol())
+        pairs.append((assignment, f"initial assignment of {assignment.getSymbol()}", assignment, target))
+    for event in model.getListOfEvents():
+        for assignment in event.getListOfEventAssignments():
+            target = model.getElementBySId(assignment.getVariable())
+            pairs.append((assignment, f"event {event.getId()} setting {assignment.getVariable()}", assignment, target))
+    issues = []
+    for element, what, math, target in pairs:
+        if math.containsUndeclaredUnits():
+            continue
+        expected = _si(target.getDerivedUnitDefinition())
+        issues += _compare(element, what, _si(math.getDerivedUnitDefinition()), expected)
+    for reaction in model.getListOfReactions():
+        law = reaction.getKineticLaw()
+        if not law.containsUndeclaredUnits():
+            got = _si(law.getDerivedUnitDefinition())
+            issues += _compare(law, f"kinetic law of {reaction.getId()}", got, rate_units)
+    return issues
+
+
+def _compare(element, what: str, got, expected) -> list[Issue]:
+    if got[0] == expected[0] and abs(got[1] / expected[1] - 1) < 1e-9:
+        return []
+    message = f"units of the {what} are {got[1]:g} x {got[0]} in SI, expected {expected[1]:g} x {expected[0]}"
+    return [Issue("Error", 0, element.getLine(), message)]
 
 
 def build_sbml(models_dir: Path = MODELS_DIR) -> str:

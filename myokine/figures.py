@@ -13,16 +13,15 @@ from myokine.experiments import Experiment  # noqa: E402
 from myokine.fileio import write_atomically  # noqa: E402
 from myokine.observables import OBSERVABLES  # noqa: E402
 
-UNIT_LABELS = {
-    "pg_per_mL": "pg/mL",
-    "ng_per_min_per_kg": "ng/min/kg",
-}
+UNIT_LABELS = {"nM": "nmol/L", "mM": "mmol/L"}
 
 
 def unit_label(observable: str, unit: str) -> str:
+    """A readable label for an SBML unit id (``umol_per_kg_per_min`` -> ``µmol/kg/min``)."""
     if unit == "dimensionless":
         return "fraction of normal" if observable.endswith("fraction") else "fold of rest"
-    return UNIT_LABELS.get(unit, unit)
+    label = UNIT_LABELS.get(unit, unit).replace("_per_", "/")
+    return "µ" + label[1:] if label.startswith("u") else label
 
 
 def plot_experiment(
@@ -46,6 +45,8 @@ def plot_experiment(
         col_order=list(dict.fromkeys(long["panel"])),
         col_wrap=3,
         kind="line",
+        estimator=None,
+        errorbar=None,
         hue="condition" if "condition" in long.columns else None,
         height=2.6,
         aspect=1.3,
@@ -53,6 +54,8 @@ def plot_experiment(
     )
     grid.set_titles("{col_name}", size=9)
     grid.set_axis_labels("time (h)" if hours else "time (days)", "")
-    grid.figure.suptitle(experiment.title, y=1.02)
-    write_atomically(path, lambda tmp: grid.figure.savefig(tmp, format="png", dpi=110, bbox_inches="tight"))
+    for axes in grid.axes.flat:
+        axes.ticklabel_format(axis="y", useOffset=False)
+    grid.figure.suptitle(experiment.title, y=1.01)
+    write_atomically(path, lambda tmp: grid.figure.savefig(tmp, format="png", dpi=100, bbox_inches="tight"))
     plt.close(grid.figure)

@@ -30,7 +30,7 @@ RELATIVE_TOLERANCE = 1e-8
 ABSOLUTE_TOLERANCE = 1e-14
 MAX_OUTPUT_ROWS = 1_000_000
 # Parameters with a natural upper bound or that must be whole numbers; all must be >= 0.
-UPPER_BOUNDS = {"il6r_blockade": 1.0}
+UPPER_BOUNDS = {"il6r_blockade": 1.0, "exercise_mode": 1.0}
 WHOLE_NUMBERS = {"bout_count"}
 
 

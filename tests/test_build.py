@@ -39,7 +39,7 @@ def test_every_module_contributes_and_documents_itself():
     text = compose().text
     modules = module_files()
     assert [m.stem.split("_", 1)[1] for m in modules] == [
-        "units", "protocol", "signaling", "secretion", "circulation"
+        "units", "protocol", "signaling", "secretion", "circulation", "organs", "brain"
     ]
     for path in modules:
         assert path.read_text(encoding="utf-8") in text
@@ -73,3 +73,13 @@ def test_unit_inconsistency_fails_the_build(models_copy, tmp_path):
     with pytest.raises(MyokineError, match="libsbml errors/warnings"):
         build(models_copy, tmp_path / "out.xml")
     assert not (tmp_path / "out.xml").exists()
+
+
+def test_validation_reports_unit_scale_errors():
+    # libsbml compares unit kinds only; the build also compares scales (nM where mM is declared).
+    sbml = SBML_PATH.read_text(encoding="utf-8")
+    broken = sbml.replace('id="lactate_plasma" units="mM"', 'id="lactate_plasma" units="nM"')
+    assert broken != sbml
+    issues = validate(broken)
+    assert [issue.code for issue in issues] == [0]
+    assert "rule for lactate_plasma" in issues[0].message

@@ -8,18 +8,38 @@ import pytest
 
 from myokine.observables import OBSERVABLES
 
-IDENTIFIERS = re.compile(r"^https://identifiers\.org/(uniprot|CHEBI|UBERON|GO|taxonomy):\S+$")
+IDENTIFIERS = re.compile(r"^https://identifiers\.org/(uniprot|CHEBI|UBERON|GO|CL|taxonomy):\S+$")
 # Units of DESIGN.md's observables in SI: (base units and exponents, factor).
 PG_PER_ML = ((("kilogram", 1), ("metre", -3)), 1e-9)
 NG_PER_MIN_PER_KG = ((("second", -1),), 1e-12 / 60)
+NG_PER_ML = ((("kilogram", 1), ("metre", -3)), 1e-6)
+NMOL_PER_L = ((("metre", -3), ("mole", 1)), 1e-6)
+MMOL_PER_L = ((("metre", -3), ("mole", 1)), 1.0)
+MG_PER_L = ((("kilogram", 1), ("metre", -3)), 1e-3)
+UMOL_PER_KG_PER_MIN = ((("kilogram", -1), ("mole", 1), ("second", -1)), 1e-6 / 60)
 DIMENSIONLESS = ((("dimensionless", 1),), 1.0)
-DESIGN_UNITS = {
+DESIGN_UNITS = {  # DESIGN.md's table, plus the extra observables
     "IL6_plasma": PG_PER_ML,
+    "IL1ra_plasma": PG_PER_ML,
+    "IL10_plasma": PG_PER_ML,
+    "TNFa_plasma": PG_PER_ML,
+    "irisin_plasma": NG_PER_ML,
+    "BDNF_plasma": NG_PER_ML,
+    "cortisol_plasma": NMOL_PER_L,
     "IL6_release_per_kg": NG_PER_MIN_PER_KG,
     "IL6_mRNA_fold": DIMENSIONLESS,
     "PGC1a_mRNA_fold": DIMENSIONLESS,
     "AMPK_activity_fold": DIMENSIONLESS,
     "glycogen_fraction": DIMENSIONLESS,
+    "glucose_Ra": UMOL_PER_KG_PER_MIN,
+    "lipolysis_rate": UMOL_PER_KG_PER_MIN,
+    "insulin_sensitivity_fold": DIMENSIONLESS,
+    "UCP1_adipose_fold": DIMENSIONLESS,
+    "BDNF_hippocampus_fold": DIMENSIONLESS,
+    "neurogenesis_fold": DIMENSIONLESS,
+    "lactate_plasma": MMOL_PER_L,
+    "CRP_plasma": MG_PER_L,
+    "oxidative_capacity": DIMENSIONLESS,
 }
 
 
@@ -87,7 +107,8 @@ def test_model_metadata(sbml_model):
     assert resources(sbml_model, libsbml.BQB_HAS_TAXON) == ["https://identifiers.org/taxonomy:9606"]
     notes = sbml_model.getNotesString()
     assert "creativecommons.org/licenses/by/4.0" in notes
-    for module in ("Exercise protocol", "Contraction signaling", "Myokine secretion", "Circulation"):
+    for module in ("Exercise protocol", "Contraction signaling", "Myokine secretion", "Circulation",
+                   "Organ responses", "Brain"):
         assert module in notes
     assert "References" in notes and "Steensberg" in notes
 
