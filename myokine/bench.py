@@ -22,6 +22,7 @@ def median_seconds(action, repeats: int) -> float:
 def main() -> None:
     acute = find_experiment("acute_bout")
     training = find_experiment("training_6_weeks")
+    long_training = find_experiment("training_12_weeks_modes")
     first_load = median_seconds(lambda: Simulator(SBML_PATH), 1)
     simulator = Simulator(SBML_PATH)
     durations = itertools.cycle([30.0, 45.0])
@@ -48,6 +49,15 @@ def main() -> None:
         (
             f"6 weeks of daily bouts, {int(training.end / training.step) + 1} points",
             median_seconds(lambda: simulator.run(training.parameters, training.end, training.step), 5),
+            5,
+        )
+    )
+    endurance = long_training.condition_parameters("endurance")
+    simulator.run(endurance, long_training.end, long_training.step)
+    rows.append(
+        (
+            f"12 weeks, 36 bouts, {int(long_training.end / long_training.step) + 1} points",
+            median_seconds(lambda: simulator.run(endurance, long_training.end, long_training.step), 5),
             5,
         )
     )

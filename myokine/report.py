@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from myokine.experiments import Experiment, list_experiments
-from myokine.figures import plot_experiment
+from myokine.figures import plot_experiment, unit_label
 from myokine.fileio import write_atomically, write_text_atomically
+from myokine.observables import OBSERVABLES
 from myokine.simulator import load_simulator
 
 
@@ -18,26 +19,21 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.10g"))
 
 
-SUMMARY = (  # column title, observable, statistic
-    ("IL-6 peak (pg/mL)", "IL6_plasma", "max"),
-    ("IL-6 release peak (ng/min/kg)", "IL6_release_per_kg", "max"),
-    ("AMPK peak (fold)", "AMPK_activity_fold", "max"),
-    ("PGC-1a mRNA peak (fold)", "PGC1a_mRNA_fold", "max"),
-    ("glycogen minimum (fraction)", "glycogen_fraction", "min"),
-)
-
-
-def summarise(frame: pd.DataFrame, experiment: Experiment) -> list[str]:
-    """Markdown table rows: the SUMMARY statistics per condition."""
-    groups = frame.groupby("condition") if "condition" in frame.columns else [("-", frame)]
-    rows = []
-    for condition, data in groups:
-        cells = [
-            f"{data[name].agg(statistic):.3g}" if name in data.columns else "-"
-            for _, name, statistic in SUMMARY
-        ]
-        rows.append(f"| {experiment.name} | {condition} | " + " | ".join(cells) + " |")
-    return rows
+def summarise(frame: pd.DataFrame, experiment: Experiment, units: dict[str, str]) -> list[str]:
+    """A markdown table: each observable's start, extreme and end value per condition."""
+    groups = list(frame.groupby("condition", sort=False)) if "condition" in frame else [("value", frame)]
+    observables = [name for name in OBSERVABLES if name in frame.columns]
+    header = " | ".join(f"{condition} (start → extreme → end)" for condition, _ in groups)
+    lines = [f"## {experiment.title}", "", f"![{experiment.name}]({experiment.name}.png)", "",
+             f"| observable | unit | {header} |", "|---|---|" + "---|" * len(groups)]
+    for name in observables:
+        cells = []
+        for _, data in groups:
+            values = data[name].to_numpy()
+            extreme = values[abs(values - values[0]).argmax()]
+            cells.append(f"{values[0]:.3g} → {extreme:.3g} → {values[-1]:.3g}")
+        lines.append(f"| {name} | {unit_label(name, units[name])} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
 
 
 def run_all(out_dir: Path, experiments: list[Experiment] | None = None) -> list[Path]:
@@ -54,7 +50,7 @@ def run_all(out_dir: Path, experiments: list[Experiment] | None = None) -> list[
         frames[experiment.name] = frame = simulator.run_experiment(experiment)
         write_csv(frame, out_dir / f"{experiment.name}.csv")
         written.append(out_dir / f"{experiment.name}.csv")
-        rows += summarise(frame, experiment)
+        rows += summarise(frame, experiment, simulator.units)
     workers = min(len(experiments), os.cpu_count() or 1)
     context = multiprocessing.get_context("spawn")  # no fork of the loaded JIT model
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -68,17 +64,7 @@ def run_all(out_dir: Path, experiments: list[Experiment] | None = None) -> list[
             future.result()
             print(f"[{number}/{len(experiments)}] {futures[future].name}", file=sys.stderr)
     written += [out_dir / f"{e.name}.png" for e in experiments]
-    lines = [
-        "# myokine results",
-        "",
-        "Extremes of the main observables over each experiment.",
-        "",
-        "| experiment | condition | " + " | ".join(title for title, _, _ in SUMMARY) + " |",
-        "|---|---|" + "---|" * len(SUMMARY),
-        *rows,
-        "",
-        *(f"![{e.title}]({e.name}.png)" for e in experiments),
-        "",
-    ]
+    lines = ["# myokine results", "", "Every declared experiment (`simulations/`): its figure and, per",
+             "observable, the value at the start, the extreme and the end.", "", *rows]
     write_text_atomically(out_dir / "report.md", "\n".join(lines))
     return [*written, out_dir / "report.md"]

@@ -98,4 +98,4 @@ def test_report_writes_a_csv_and_a_figure_per_experiment(tmp_path):
     for name in names:
         assert (tmp_path / f"{name}.csv").stat().st_size > 0
         assert (tmp_path / f"{name}.png").read_bytes().startswith(b"\x89PNG")
-    assert "IL-6 peak" in (tmp_path / "report.md").read_text()
+    assert "| IL6_plasma | pg/mL |" in (tmp_path / "report.md").read_text()
