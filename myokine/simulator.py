@@ -11,7 +11,10 @@ default MCJIT and simulates this model as fast.
 
 import difflib
 import math
-from collections.abc import Iterable, Mapping
+import os
+import sys
+from collections.abc import Iterable, Mapping, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -95,12 +98,18 @@ class Simulator:
         self.rr.resetAll()
         selections = ["time", *observables, *(f"[{s}]" for s in self.species if states)]
         try:
-            result = self.rr.simulate(0, end, points, selections=selections)
+            with _solver_output_silenced():
+                result = np.asarray(self.rr.simulate(0, end, points, selections=selections))
         except RuntimeError as error:
-            message = " ".join(str(error).split())
+            message = " ".join(str(error).split()).split("; In ")[0]
             raise MyokineError(f"{where or 'simulation'}: integration failed: {message}") from None
+        if not np.isfinite(result).all():
+            row = np.flatnonzero(~np.isfinite(result).all(axis=1))[0]
+            raise MyokineError(
+                f"{where or 'simulation'}: integration failed: non-finite values at t = {result[row, 0]:g} min"
+            )
         columns = [name.strip("[]") for name in selections]
-        return pd.DataFrame(np.asarray(result), columns=columns)
+        return pd.DataFrame(result, columns=columns)
 
     def _set_initial_values(self, parameters: Mapping[str, float]) -> None:
         """Set the requested initial values and restore the defaults of all others."""
@@ -139,6 +148,21 @@ class Simulator:
                 suggestion = f" (did you mean {', '.join(hint)}?)" if hint else ""
                 prefix = f"{where}: " if where else ""
                 raise MyokineError(f"{prefix}unknown observable '{name}'{suggestion}")
+
+
+@contextmanager
+def _solver_output_silenced() -> Iterator[None]:
+    """Silence SUNDIALS, which prints failures straight to file descriptor 2: the error raised
+    for a failed integration carries the same message."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _output_points(end: float, step: float, where: str) -> int:

@@ -92,6 +92,17 @@ def test_model_error_exits_nonzero_without_traceback(tmp_path):
     assert run.stderr.startswith("myokine: error:") and "Traceback" not in run.stderr
 
 
+def test_failed_integration_is_one_line(tmp_path):
+    out = tmp_path / "x.csv"
+    run = subprocess.run(
+        [MYOKINE, "simulate", "acute_bout", "--set", "n_stress=10000", "--out", str(out)],
+        capture_output=True, text=True,
+    )
+    assert run.returncode == 1 and not out.exists()
+    assert run.stderr.splitlines() == [run.stderr.strip()]
+    assert "integration failed: CVODE Error: CV_CONV_FAILURE" in run.stderr
+
+
 def test_report_writes_a_csv_and_a_figure_per_experiment(tmp_path):
     assert main(["report", "--out", str(tmp_path)]) == 0
     names = [path.stem for path in SIMULATIONS_DIR.glob("*.toml")]
