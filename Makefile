@@ -3,10 +3,17 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# biosimulators-utils (the OMEX/SED-ML validator) clashes with the project's pins and needs
+# setuptools<81, so it lives in its own environment, made from requirements-validator.lock.
+VALIDATOR_VENV := .venv-validator
+VALIDATOR_STAMP := $(VALIDATOR_VENV)/.installed
+VALIDATOR_PINS := biosimulators-utils==0.2.3 'setuptools<81' python-libsbml==5.21.2
 
-.PHONY: setup models run test bench clean lock
+.PHONY: setup validator models run test bench export check sensitivity clean lock
 
 setup: $(STAMP)
+
+validator: $(VALIDATOR_STAMP)
 
 $(STAMP): pyproject.toml requirements.lock
 	rm -rf $(VENV)
@@ -15,14 +22,34 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
+$(VALIDATOR_STAMP): requirements-validator.lock
+	rm -rf $(VALIDATOR_VENV)
+	$(PYTHON) -m venv $(VALIDATOR_VENV)
+	$(VALIDATOR_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-validator.lock
+	touch $@
+
 models: $(STAMP)
 	$(BIN)/myokine build
 
 run: models
 	$(BIN)/myokine report --out results
+	$(BIN)/myokine sensitivity --method local --out results/sensitivity
 
-test: $(STAMP)
+# Local, then global (Morris screening + Sobol N = 1024) sensitivity: results/sensitivity/.
+sensitivity: $(STAMP)
+	$(BIN)/myokine sensitivity --method local --out results/sensitivity
+	$(BIN)/myokine sensitivity --method sobol --out results/sensitivity
+
+test: $(STAMP) $(VALIDATOR_STAMP)
 	$(BIN)/pytest
+
+# dist/: released SBML, COPASI-safe SBML, SBML L2V4, .cps, OMEX archive, submission README.
+export: $(STAMP)
+	$(BIN)/myokine export --out dist
+
+# Every standards check on a fresh export, as one pass/fail table; fails if any check fails.
+check: $(STAMP) $(VALIDATOR_STAMP)
+	$(BIN)/myokine check
 
 bench: $(STAMP)
 	$(BIN)/python -m myokine.bench
@@ -32,6 +59,9 @@ lock:
 	rm -rf /tmp/myokine-lock && $(PYTHON) -m venv /tmp/myokine-lock
 	/tmp/myokine-lock/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
 	/tmp/myokine-lock/bin/pip freeze --exclude-editable > requirements.lock
+	rm -rf /tmp/myokine-lock-validator && $(PYTHON) -m venv /tmp/myokine-lock-validator
+	/tmp/myokine-lock-validator/bin/pip install --quiet --disable-pip-version-check $(VALIDATOR_PINS)
+	/tmp/myokine-lock-validator/bin/pip freeze --all | grep -v '^pip==' > requirements-validator.lock
 
 clean:
 	rm -rf results dist .pytest_cache

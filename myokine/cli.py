@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from myokine.errors import MyokineError
-from myokine.paths import RESULTS_DIR, SBML_PATH, SIMULATIONS_DIR
+from myokine.paths import DIST_DIR, RESULTS_DIR, SBML_PATH, SIMULATIONS_DIR
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -61,6 +61,43 @@ def cmd_report(args: argparse.Namespace) -> None:
         print(path)
 
 
+def cmd_export(args: argparse.Namespace) -> None:
+    from myokine.analysis.export import export
+
+    for path in export(args.out).files():
+        print(path)
+
+
+def cmd_check(args: argparse.Namespace) -> None:
+    import tempfile
+
+    from myokine.analysis.check import check_bundle, format_table
+    from myokine.analysis.export import export
+
+    with tempfile.TemporaryDirectory(prefix="myokine-check-") as tmp:
+        rows = check_bundle(export(Path(tmp)))
+    print(format_table(rows))
+    failed = [row for row in rows if not row.passed]
+    if failed:
+        raise MyokineError(f"{len(failed)} of {len(rows)} standards checks failed")
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> None:
+    from myokine.analysis.sensitivity import Settings, run
+
+    if args.n is not None and args.n < 1:
+        raise MyokineError(f"--n must be at least 1, got {args.n}")
+    if args.workers is not None and args.workers < 1:
+        raise MyokineError(f"--workers must be at least 1, got {args.workers}")
+    n = args.n if args.n is not None else DEFAULT_SAMPLES[args.method]
+    settings = Settings(args.workers, args.scheduler, args.seed, progress=sys.stderr.isatty())
+    for path in run(args.method, n, settings, args.out):
+        print(path)
+
+
+DEFAULT_SAMPLES = {"local": 0, "morris": 20, "sobol": 1024}
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="myokine", description=__doc__.splitlines()[0].rstrip("."))
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -91,6 +128,32 @@ def make_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--out", type=Path, default=RESULTS_DIR, help="output folder")
     report.set_defaults(run=cmd_report)
+
+    export = commands.add_parser(
+        "export", help="write the BioModels bundle: SBML copies, .cps, OMEX, submission README"
+    )
+    export.add_argument("--out", type=Path, default=DIST_DIR, help="output folder")
+    export.set_defaults(run=cmd_export)
+
+    check = commands.add_parser(
+        "check", help="export to a temporary folder and run every standards check (pass/fail table)"
+    )
+    check.set_defaults(run=cmd_check)
+
+    sensitivity = commands.add_parser(
+        "sensitivity", help="local, Morris or Sobol sensitivity of the model outputs (CSV + figures)"
+    )
+    sensitivity.add_argument("--method", choices=["local", "morris", "sobol"], default="local")
+    sensitivity.add_argument(
+        "--n", type=int, help="Morris trajectories (default 20) or Sobol base sample, a power of two (1024)"
+    )
+    sensitivity.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    sensitivity.add_argument("--seed", type=int, default=20261123, help="random seed of the sampling")
+    sensitivity.add_argument("--scheduler", help="address of a Dask scheduler to run the ensemble on")
+    sensitivity.add_argument(
+        "--out", type=Path, default=RESULTS_DIR / "sensitivity", help="output folder"
+    )
+    sensitivity.set_defaults(run=cmd_sensitivity)
     return parser
 
 

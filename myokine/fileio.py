@@ -15,6 +15,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        tmp.chmod(0o644)  # mkstemp makes it private; outputs are meant to be shared
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

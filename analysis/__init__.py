@@ -1,0 +1,1 @@
+"""Analyses of the model: export and cross-simulator checks, sensitivity, calibration, validation."""

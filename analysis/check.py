@@ -1,0 +1,195 @@
+"""``myokine check``: every standards check over an export, as one pass/fail table.
+
+The bundle's SBML files load in libsbml and COPASI; COPASI reproduces the runner's trajectories
+of every experiment; the .cps opens and reproduces its experiment; the OMEX validates with
+biosimulators-utils, reads back safely with a consistent manifest, its SED-ML references and
+XPath targets resolve, tellurium and COPASI execute its SED-ML to the runner's results, and
+COPASI and tellurium open the archive itself.
+"""
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import libsbml
+
+from myokine.analysis import copasi
+from myokine.analysis.compare import TOLERANCE, max_relative_difference
+from myokine.analysis.export import CPS_EXPERIMENT, Bundle
+from myokine.analysis.omex_read import open_archive
+from myokine.analysis.sbml_l2 import LOST_FEATURES_HEADING
+from myokine.analysis.sedml_check import check_sedml
+from myokine.analysis.tellurium_sedml import run_archive, run_sedml
+from myokine.analysis.validator import validate_project
+from myokine.build import validate
+from myokine.errors import MyokineError
+from myokine.experiments import Experiment, list_experiments
+from myokine.observables import OBSERVABLES
+from myokine.simulator import load_simulator
+
+
+@dataclass(frozen=True)
+class Row:
+    check: str
+    subject: str
+    passed: bool
+    detail: str
+
+
+def _row(check: str, subject: str, action: Callable[[], tuple[bool, str]]) -> Row:
+    try:
+        passed, detail = action()
+    except (MyokineError, RuntimeError, OSError, ValueError) as error:
+        passed, detail = False, " ".join(str(error).split())[:300]
+    return Row(check, subject, passed, detail)
+
+
+def _within(difference: tuple[float, str]) -> tuple[bool, str]:
+    worst, where = difference
+    return worst <= TOLERANCE, f"max relative difference {worst:.2e} ({where})"
+
+
+def check_bundle(bundle: Bundle, experiments: list[Experiment] | None = None) -> list[Row]:
+    """Run every check on an exported bundle."""
+    experiments = list_experiments() if experiments is None else experiments
+    runner = load_simulator()
+    reference = {e.name: runner.run_experiment(e) for e in experiments}
+    rows = [
+        _row("libsbml: no error or warning, units checked", bundle.sbml.name, lambda: _libsbml(bundle.sbml)),
+        _row("SBML L2V4: readable, lost event features in notes", bundle.l2v4.name, lambda: _l2v4(bundle.l2v4)),
+    ]
+    for path in (bundle.sbml, bundle.copasi_sbml, bundle.l2v4):
+        rows.append(_row("COPASI imports without error", path.name, lambda path=path: _copasi_import(path)))
+    rows += _copasi_rows(bundle, experiments, reference)
+    validation = _row("biosimulators-utils validate-project", bundle.omex.name, lambda: _validate(bundle.omex))
+    rows.append(validation)
+    rows.append(_row("COPASI opens the archive", bundle.omex.name, lambda: _copasi_archive(bundle.omex)))
+    rows.append(_row("tellurium executes the archive", bundle.omex.name, lambda: _tellurium_archive(bundle.omex, experiments)))
+    try:
+        with open_archive(bundle.omex) as archive:
+            rows.append(Row("archive reads back safely, manifest consistent", bundle.omex.name, True,
+                            f"{len(archive.contents)} entries"))
+            rows += _sedml_rows(archive.locations("sed-ml"), experiments, reference, archive.root)
+    except MyokineError as error:
+        rows.append(Row("archive reads back safely, manifest consistent", bundle.omex.name, False, str(error)))
+    return rows
+
+
+def _libsbml(path: Path) -> tuple[bool, str]:
+    issues = validate(path.read_text(encoding="utf-8"))
+    return not issues, f"{len(issues)} issues" + (f": {issues[0]}" if issues else "")
+
+
+def _l2v4(path: Path) -> tuple[bool, str]:
+    document = libsbml.readSBMLFromFile(str(path))
+    errors = document.getNumErrors(libsbml.LIBSBML_SEV_ERROR)
+    model = document.getModel()
+    if errors or model is None or (document.getLevel(), document.getVersion()) != (2, 4):
+        return False, f"{errors} read errors"
+    notes = model.getNotesString()
+    missing = [e.getId() for e in model.getListOfEvents() if f"event {e.getId()}:" not in notes]
+    passed = LOST_FEATURES_HEADING in notes and not missing
+    return passed, f"{model.getNumEvents()} events described" if passed else f"notes miss {missing}"
+
+
+def _copasi_import(path: Path) -> tuple[bool, str]:
+    """In a separate process: a crash in COPASI's SBML import is a failure, not the end."""
+    code = (
+        "import sys; from pathlib import Path; from myokine.analysis.copasi import import_sbml; "
+        "m = import_sbml(Path(sys.argv[1])).getModel(); "
+        "print(m.getNumMetabs(), m.getNumReactions(), m.getNumEvents())"
+    )
+    run = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=300)
+    if run.returncode != 0:
+        lines = (run.stderr.strip() or f"exit status {run.returncode}").splitlines()
+        return False, lines[-1]
+    species, reactions, events = run.stdout.split()
+    return True, f"{species} species, {reactions} reactions, {events} events"
+
+
+def _copasi_rows(bundle: Bundle, experiments: list[Experiment], reference: dict) -> list[Row]:
+    rows = []
+    try:
+        simulator = copasi.CopasiSimulator(bundle.copasi_sbml)
+    except MyokineError as error:
+        return [Row("COPASI vs roadrunner", "all", False, str(error))]
+    try:
+        for e in experiments:
+            rows.append(_row("COPASI vs roadrunner", e.name,
+                             lambda e=e: _within(max_relative_difference(simulator.run_experiment(e), reference[e.name]))))
+    finally:
+        simulator.close()
+    rows.append(_row(".cps opens in COPASI and reproduces its experiment", bundle.cps.name,
+                     lambda: _cps(bundle.cps, experiments, reference)))
+    return rows
+
+
+def _cps(path: Path, experiments: list[Experiment], reference: dict) -> tuple[bool, str]:
+    experiment = {e.name: e for e in experiments}[CPS_EXPERIMENT]
+    frame = reference[CPS_EXPERIMENT]
+    first = next(iter(experiment.conditions))
+    if "condition" in frame.columns:
+        frame = frame[frame["condition"] == first].drop(columns="condition").reset_index(drop=True)
+    simulator = copasi.CopasiSimulator(path)
+    try:
+        result = simulator.run_task([c for c in frame.columns if c != "time"])
+    finally:
+        simulator.close()
+    return _within(max_relative_difference(result, frame))
+
+
+def _validate(path: Path) -> tuple[bool, str]:
+    validation = validate_project(path)
+    return validation.valid, validation.summary
+
+
+def _copasi_archive(path: Path) -> tuple[bool, str]:
+    tasks = copasi.open_archive(path)
+    return "Time-Course" in tasks, f"scheduled tasks: {', '.join(tasks) or 'none'}"
+
+
+def _tellurium_archive(path: Path, experiments: list[Experiment]) -> tuple[bool, str]:
+    with tempfile.TemporaryDirectory(prefix="myokine-te-") as tmp:
+        results = run_archive(path, Path(tmp))
+    expected = {f"{e.name}.sedml": set(e.observables or OBSERVABLES) for e in experiments}
+    missing = [name for name, wanted in expected.items() if not wanted <= set(results.get(name, []))]
+    return not missing, f"{len(results)} SED-ML files run" + (f"; incomplete: {missing}" if missing else "")
+
+
+def _sedml_rows(paths: list[Path], experiments: list[Experiment], reference: dict, root: Path) -> list[Row]:
+    by_name = {e.name: e for e in experiments}
+    found = {path.stem: path for path in paths}
+    rows = []
+    for name, experiment in by_name.items():
+        path = found.get(name)
+        if path is None:
+            rows.append(Row("SED-ML references and XPath targets resolve", name, False, "no SED-ML in the archive"))
+            continue
+
+        def consistent(path: Path = path) -> tuple[bool, str]:
+            problems = check_sedml(path)
+            return not problems, "; ".join(problems[:3]) or "all resolve"
+
+        rows.append(_row("SED-ML references and XPath targets resolve", name, consistent))
+        out = root / "outputs" / name
+        rows.append(_row("tellurium SED-ML vs runner", name,
+                         lambda p=path, e=experiment, o=out: _within(max_relative_difference(run_sedml(p, e, o / "tellurium"), reference[e.name]))))
+        rows.append(_row("COPASI SED-ML vs runner", name,
+                         lambda p=path, e=experiment, o=out: _within(max_relative_difference(copasi.run_sedml(p, e, o / "copasi"), reference[e.name]))))
+    return rows
+
+
+def format_table(rows: list[Row]) -> str:
+    """The pass/fail table, then a closing line."""
+    headers = ("check", "subject", "result", "detail")
+    cells = [(r.check, r.subject, "PASS" if r.passed else "FAIL", r.detail) for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers[:3])]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers[:3], widths)) + "  detail"]
+    lines.append("  ".join("-" * w for w in widths) + "  ------")
+    lines += ["  ".join(c.ljust(w) for c, w in zip(cell[:3], widths)) + "  " + cell[3] for cell in cells]
+    failed = sum(not r.passed for r in rows)
+    lines.append(f"{len(rows) - failed} of {len(rows)} checks passed" + (f", {failed} FAILED" if failed else ""))
+    return "\n".join(lines)

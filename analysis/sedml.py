@@ -1,0 +1,378 @@
+"""SED-ML L1V4 for every declared experiment, generated from the experiment declarations.
+
+Each experiment becomes one SED-ML document: the model with the changes shared by every
+condition, a uniform time course (0..end in end/step steps) solved by CVODE with the runner's
+tolerances as KiSAO parameters, and a report and one plot per observable. An experiment with
+several conditions becomes a repeated task over its own subtask, with one vector range per
+varying target, all iterated in lockstep with the ``condition`` range.
+
+Some parameters feed SBML initial assignments (``glycogen_initial`` -> ``Glycogen``,
+``active_muscle_mass`` -> the ``muscle`` volume, ``bout_start`` -> ``next_bout_start``). Every
+change therefore also states, explicitly, each initial value that the model's own initial
+assignments give for the new parameter values (computed by roadrunner from the SBML): an engine
+that evaluates initial assignments gets the same numbers either way. The order of the changes
+is chosen so that tellurium 2.2.13 applies them correctly too, although it (1) applies a model's
+changes in reverse order, (2) sets parameters and compartments as current values, which any
+later ``init()`` of a species resets, (3) re-evaluates a changed element's initial assignment
+from the current values when it removes it, and (4) reloads the model without initial
+assignments after the changes. Model changes therefore read, in document order: the
+parameters, the other parameters with initial assignments (as ComputeChanges, which tellurium
+sets without a reload), the species, the compartments and, when a compartment is resized, the
+parameters once more (tellurium runs them first, so the compartment sees them). In a repeated
+task (applied in order after a reset): species, then compartments and parameters.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import libsbml
+import libsedml
+import roadrunner
+
+from myokine.errors import MyokineError
+from myokine.experiments import Experiment
+from myokine.fileio import write_text_atomically
+from myokine.observables import OBSERVABLES
+from myokine.simulator import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
+
+LEVEL, VERSION = 1, 4
+SBML_NS = "http://www.sbml.org/sbml/level3/version2/core"
+SBML_LANGUAGE = "urn:sedml:language:sbml.level-3.version-2"
+TIME_SYMBOL = "urn:sedml:symbol:time"
+KISAO_CVODE = "KISAO:0000019"
+KISAO_RELATIVE_TOLERANCE = "KISAO:0000209"
+KISAO_ABSOLUTE_TOLERANCE = "KISAO:0000211"
+MODEL_ID = "model"
+SIMULATION_ID = "simulation"
+TASK_ID = "task"
+SCAN_ID = "conditions"
+SCAN_SUBTASK_ID = "condition_run"
+CONDITION_RANGE = "condition"
+REPORT_ID = "report"
+TIME_ID = "time"
+_LIST_OF = {"parameter": "listOfParameters", "compartment": "listOfCompartments", "species": "listOfSpecies"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A model element addressed by XPath; ``attribute`` is the value a change sets."""
+
+    kind: str  # "parameter", "compartment" or "species"
+    id: str
+    attribute: str = ""
+
+    @property
+    def element_xpath(self) -> str:
+        return f"/sbml:sbml/sbml:model/sbml:{_LIST_OF[self.kind]}/sbml:{self.kind}[@id='{self.id}']"
+
+    @property
+    def xpath(self) -> str:
+        return f"{self.element_xpath}/@{self.attribute}" if self.attribute else self.element_xpath
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The changes that give the initial state of a set of parameter values, by kind."""
+
+    parameters: dict[Target, float]  # the parameters given
+    species: dict[Target, float]
+    compartments: dict[Target, float]
+    assigned: dict[Target, float]  # other parameters, set by initial assignments
+
+    def in_order(self) -> dict[Target, float]:
+        """Species, compartments, then parameters: the order a repeated task sets them in."""
+        return {**self.species, **self.compartments, **self.parameters, **self.assigned}
+
+
+class ModelIndex:
+    """What the SED-ML needs to know about the SBML: its elements, and the initial values that
+    its initial assignments give for chosen parameter values."""
+
+    def __init__(self, sbml_path: Path):
+        document = libsbml.readSBMLFromFile(str(sbml_path))
+        if document.getNumErrors(libsbml.LIBSBML_SEV_ERROR) or document.getModel() is None:
+            raise MyokineError(f"{sbml_path}: not a readable SBML model")
+        model = document.getModel()
+        self.kinds: dict[str, str] = {}
+        self.value_targets: dict[str, Target] = {}  # the value a change sets, per element
+        for parameter in model.getListOfParameters():
+            self._add("parameter", parameter.getId(), "value")
+        for compartment in model.getListOfCompartments():
+            self._add("compartment", compartment.getId(), "size")
+        for species in model.getListOfSpecies():
+            amount = species.getHasOnlySubstanceUnits()
+            self._add("species", species.getId(), "initialAmount" if amount else "initialConcentration")
+        self.rule_variables = {r.getVariable() for r in model.getListOfRules() if r.isAssignment()}
+        self._document = document
+        self._states: dict[tuple, dict[str, float]] = {}
+        self.defaults = self.initial_state({})
+
+    def _add(self, kind: str, element: str, attribute: str) -> None:
+        self.kinds[element] = kind
+        self.value_targets[element] = Target(kind, element, attribute)
+
+    def initial_state(self, parameters: Mapping[str, float]) -> dict[str, float]:
+        """Every element's initial value (species: as its value target says) with the
+        parameters set; roadrunner evaluates the initial assignments."""
+        key = tuple(sorted(parameters.items()))
+        if key not in self._states:
+            self._states[key] = self._evaluate(parameters)
+        return self._states[key]
+
+    def _evaluate(self, parameters: Mapping[str, float]) -> dict[str, float]:
+        model = self._document.getModel()
+        defaults = {}
+        for name, value in parameters.items():
+            parameter = model.getParameter(name)
+            if (
+                parameter is None
+                or not parameter.getConstant()
+                or model.getInitialAssignmentBySymbol(name) is not None
+            ):
+                raise MyokineError(f"'{name}' is not a settable parameter of the model")
+            defaults[name] = parameter.getValue()
+            parameter.setValue(value)
+        try:
+            rr = roadrunner.RoadRunner(libsbml.writeSBMLToString(self._document))
+        finally:
+            for name, value in defaults.items():
+                model.getParameter(name).setValue(value)
+        return {
+            element: rr.getValue(f"[{element}]" if target.attribute == "initialConcentration" else element)
+            for element, target in self.value_targets.items()
+        }
+
+    def changes(self, parameters: Mapping[str, float], base: Mapping[str, float]) -> Changes:
+        """The parameters' changes and every initial value that then differs from ``base``."""
+        state = self.initial_state(parameters)
+        changed = sorted(
+            element for element, value in state.items()
+            if value != base[element] and element not in parameters and element not in self.rule_variables
+        )
+        by_kind = {
+            kind: {self.value_targets[e]: state[e] for e in changed if self.kinds[e] == kind}
+            for kind in ("species", "compartment", "parameter")
+        }
+        return Changes(
+            {self.value_targets[name]: float(value) for name, value in parameters.items()},
+            by_kind["species"],
+            by_kind["compartment"],
+            by_kind["parameter"],
+        )
+
+    def observable_target(self, name: str) -> Target:
+        if self.kinds.get(name) not in ("parameter", "species"):
+            raise MyokineError(f"observable '{name}' is not a parameter or species of the model")
+        return Target(self.kinds[name], name)
+
+
+def _check(status: int, what: str) -> None:
+    if status != libsedml.LIBSEDML_OPERATION_SUCCESS:
+        raise MyokineError(f"libsedml could not set {what} (status {status})")
+
+
+def condition_split(experiment: Experiment) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """Parameters equal in every condition, and for each other parameter its value per condition
+    (the model default where a condition leaves it unset: ``None`` until filled in)."""
+    per_condition = [experiment.condition_parameters(c) for c in experiment.conditions]
+    names = list(dict.fromkeys(name for values in per_condition for name in values))
+    shared, varying = {}, {}
+    for name in names:
+        column = [values.get(name) for values in per_condition]
+        if None not in column and len(set(column)) == 1:
+            shared[name] = column[0]
+        else:
+            varying[name] = column
+    return shared, varying
+
+
+def experiment_sedml(
+    experiment: Experiment,
+    index: ModelIndex,
+    source: str,
+    observables: Iterable[str] | None = None,
+) -> libsedml.SedDocument:
+    """The SED-ML document of one experiment; ``source`` is the model's path relative to it."""
+    observables = list(experiment.observables or OBSERVABLES if observables is None else observables)
+    shared, varying = condition_split(experiment)
+    doc = libsedml.SedDocument(LEVEL, VERSION)
+    doc.getNamespaces().add(SBML_NS, "sbml")
+    doc.setNotes(_notes(experiment))
+
+    model = doc.createModel()
+    _check(model.setId(MODEL_ID), "model id")
+    model.setName(experiment.title)
+    model.setLanguage(SBML_LANGUAGE)
+    model.setSource(source)
+    _add_model_changes(model, index.changes(shared, index.defaults))
+
+    simulation = doc.createUniformTimeCourse()
+    simulation.setId(SIMULATION_ID)
+    simulation.setName(f"0 to {experiment.end:g} min, output every {experiment.step:g} min")
+    simulation.setInitialTime(0.0)
+    simulation.setOutputStartTime(0.0)
+    simulation.setOutputEndTime(float(experiment.end))
+    steps = experiment.end / experiment.step
+    if abs(steps - round(steps)) > 1e-9 * max(1.0, steps):
+        raise MyokineError(f"{experiment.name}: end is not a multiple of step")
+    _check(simulation.setNumberOfSteps(int(round(steps))), "number of steps")
+    algorithm = simulation.createAlgorithm()
+    algorithm.setKisaoID(KISAO_CVODE)
+    for kisao, value in ((KISAO_RELATIVE_TOLERANCE, RELATIVE_TOLERANCE), (KISAO_ABSOLUTE_TOLERANCE, ABSOLUTE_TOLERANCE)):
+        parameter = algorithm.createAlgorithmParameter()
+        parameter.setKisaoID(kisao)
+        parameter.setValue(repr(value))
+
+    if varying:
+        task_id = _add_scan(doc, experiment, index, shared, varying)
+    else:
+        task = doc.createTask()
+        task.setId(TASK_ID)
+        task.setModelReference(MODEL_ID)
+        task.setSimulationReference(SIMULATION_ID)
+        task_id = TASK_ID
+    _add_outputs(doc, experiment, index, observables, task_id)
+    return doc
+
+
+def _add_model_changes(model: libsedml.SedModel, changes: Changes) -> None:
+    """The changes in the order the module docstring explains."""
+
+    def attribute(target: Target, value: float) -> None:
+        change = model.createChangeAttribute()
+        change.setTarget(target.xpath)
+        change.setNewValue(repr(float(value)))
+
+    for target, value in changes.parameters.items():
+        attribute(target, value)
+    for target, value in changes.assigned.items():
+        change = model.createComputeChange()
+        change.setTarget(target.xpath)
+        change.setMath(libsedml.parseL3Formula(repr(float(value))))
+    for target, value in {**changes.species, **changes.compartments}.items():
+        attribute(target, value)
+    if changes.compartments:
+        for target, value in changes.parameters.items():
+            attribute(target, value)
+
+
+def _add_scan(
+    doc: libsedml.SedDocument,
+    experiment: Experiment,
+    index: ModelIndex,
+    shared: dict[str, float],
+    varying: dict[str, list],
+) -> str:
+    """A repeated task over the conditions, with a subtask used by nothing else."""
+    subtask = doc.createTask()
+    subtask.setId(SCAN_SUBTASK_ID)
+    subtask.setModelReference(MODEL_ID)
+    subtask.setSimulationReference(SIMULATION_ID)
+    scan = doc.createRepeatedTask()
+    scan.setId(SCAN_ID)
+    scan.setName("conditions: " + ", ".join(experiment.conditions))
+    scan.setResetModel(True)
+    scan.setRangeId(CONDITION_RANGE)
+    master = scan.createVectorRange()
+    master.setId(CONDITION_RANGE)
+    master.setName(", ".join(experiment.conditions))
+    for number in range(len(experiment.conditions)):
+        master.addValue(float(number))
+    base = index.initial_state(shared)
+    changes = []
+    for values in zip(*varying.values()):
+        given = {name: value for name, value in zip(varying, values) if value is not None}
+        changes.append(index.changes({**shared, **given}, base).in_order())
+    # Every condition sets every target; one that a condition leaves alone keeps its base value.
+    shared_targets = {index.value_targets[name] for name in shared}
+    targets = [t for t in dict.fromkeys(t for c in changes for t in c) if t not in shared_targets]
+    for number, target in enumerate(targets):
+        vector = scan.createVectorRange()
+        range_id = f"values_{number}"
+        vector.setId(range_id)
+        vector.setName(f"{target.id} ({target.attribute})")
+        for change in changes:
+            vector.addValue(change.get(target, base[target.id]))
+        set_value = scan.createTaskChange()
+        set_value.setModelReference(MODEL_ID)
+        set_value.setTarget(target.xpath)
+        set_value.setRange(range_id)
+        set_value.setMath(libsedml.parseL3Formula(range_id))
+    entry = scan.createSubTask()
+    entry.setTask(SCAN_SUBTASK_ID)
+    entry.setOrder(1)
+    return SCAN_ID
+
+
+def _add_outputs(
+    doc: libsedml.SedDocument,
+    experiment: Experiment,
+    index: ModelIndex,
+    observables: list[str],
+    task_id: str,
+) -> None:
+    def generator(data_id: str, name: str, target: Target | None) -> None:
+        data = doc.createDataGenerator()
+        data.setId(data_id)
+        data.setName(name)
+        variable = data.createVariable()
+        variable.setId(f"{data_id}_var")
+        variable.setTaskReference(task_id)
+        if target is None:
+            variable.setSymbol(TIME_SYMBOL)
+        else:
+            variable.setTarget(target.xpath)
+        data.setMath(libsedml.parseL3Formula(f"{data_id}_var"))
+
+    generator(TIME_ID, "time (min)", None)
+    report = doc.createReport()
+    report.setId(REPORT_ID)
+    report.setName(experiment.title)
+    for column, name in enumerate([TIME_ID, *observables]):
+        if name != TIME_ID:
+            generator(name, name, index.observable_target(name))
+        data_set = report.createDataSet()
+        data_set.setId(f"column_{column}")
+        data_set.setLabel(name)
+        data_set.setDataReference(name)
+    for name in observables:
+        plot = doc.createPlot2D()
+        plot.setId(f"plot_{name}")
+        plot.setName(f"{experiment.title}: {name}")
+        curve = plot.createCurve()
+        curve.setId(f"curve_{name}")
+        curve.setName(name)
+        curve.setXDataReference(TIME_ID)
+        curve.setYDataReference(name)
+
+
+def _notes(experiment: Experiment) -> str:
+    text = " ".join(f"{experiment.title}. {experiment.description}".split())
+    conditions = ", ".join(experiment.conditions)
+    return (
+        '<body xmlns="http://www.w3.org/1999/xhtml">'
+        f"<p>{_escape(text)}</p>"
+        f"<p>Generated from the experiment declaration {_escape(experiment.name)}.toml"
+        f" (conditions: {_escape(conditions)}). Model changes also set, explicitly, the initial"
+        " values that the model's initial assignments give for the changed parameters.</p></body>"
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write_sedml(
+    experiments: Iterable[Experiment], sbml_path: Path, out_dir: Path, source: str | None = None
+) -> list[Path]:
+    """Write ``<experiment>.sedml`` for each experiment into ``out_dir``; ``source`` defaults
+    to the SBML's file name (the model sits beside the SED-ML)."""
+    index = ModelIndex(sbml_path)
+    written = []
+    for experiment in experiments:
+        doc = experiment_sedml(experiment, index, source or Path(sbml_path).name)
+        path = Path(out_dir) / f"{experiment.name}.sedml"
+        write_text_atomically(path, libsedml.writeSedMLToString(doc))
+        written.append(path)
+    return written

@@ -1,0 +1,85 @@
+"""Execute SED-ML documents and COMBINE archives with tellurium's SED-ML engine.
+
+Results are read back from the report tellurium writes (CSV; a repeated task gives one block of
+rows per repeat) into frames shaped like the runner's, with a ``condition`` column when an
+experiment has several conditions. tellurium also renders every plot of the document.
+"""
+
+import contextlib
+import io
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import pandas as pd  # noqa: E402
+
+from myokine.analysis.sedml import REPORT_ID  # noqa: E402
+from myokine.errors import MyokineError  # noqa: E402
+from myokine.experiments import Experiment  # noqa: E402
+
+
+def report_frame(path: Path, experiment: Experiment) -> pd.DataFrame:
+    """A report CSV as a runner-shaped frame (time, observables, and conditions if several)."""
+    frame = pd.read_csv(path)
+    conditions = list(experiment.conditions)
+    points = int(round(experiment.end / experiment.step)) + 1
+    if len(frame) != points * len(conditions):
+        raise MyokineError(
+            f"{path.name}: {len(frame)} rows, expected {points} per condition x {len(conditions)}"
+        )
+    if len(conditions) > 1:
+        frame.insert(0, "condition", [c for c in conditions for _ in range(points)])
+    return frame
+
+
+def run_sedml(sedml_path: Path, experiment: Experiment, out_dir: Path) -> pd.DataFrame:
+    """Execute one SED-ML file (its model next to it); reports and plots go to ``out_dir``."""
+    from tellurium.sedml.tesedml import executeSEDML
+
+    sedml_path = Path(sedml_path).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _quiet():
+        executeSEDML(
+            str(sedml_path),
+            workingDir=str(sedml_path.parent),
+            createOutputs=True,
+            saveOutputs=True,
+            outputDir=str(out_dir.resolve()),
+            plottingEngine="matplotlib",
+        )
+    return report_frame(out_dir / f"{REPORT_ID}.csv", experiment)
+
+
+def run_archive(omex_path: Path, work_dir: Path) -> dict[str, list[str]]:
+    """Execute every SED-ML file of a COMBINE archive; the data generators' ids per SED-ML file
+    (as located in the archive)."""
+    from tellurium.sedml.tesedml import executeCombineArchive
+
+    work_dir.mkdir(parents=True, exist_ok=True)  # tellurium needs it to exist
+    with _quiet():
+        results = executeCombineArchive(
+            str(Path(omex_path).resolve()),
+            workingDir=str(work_dir.resolve()),
+            createOutputs=False,
+        )
+    return {
+        Path(path).relative_to(work_dir.resolve()).as_posix(): sorted(result["dataGenerators"])
+        for path, result in results.items()
+    }
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """tellurium prints every output it writes and opens a figure per plot: keep the console
+    clean and close the figures."""
+    import matplotlib.pyplot as plt
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        plt.close("all")

@@ -1,0 +1,40 @@
+"""biosimulators-utils ``validate-project``, run from its own environment (``.venv-validator``).
+
+Its pins clash with the project's (it also needs ``setuptools<81``), so ``make validator``
+creates that environment from ``requirements-validator.lock``.
+"""
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from myokine.errors import MyokineError
+from myokine.paths import ROOT
+
+VALIDATOR = ROOT / ".venv-validator" / "bin" / "biosimulators-utils"
+TIMEOUT_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class Validation:
+    valid: bool
+    summary: str  # the validator's "Archive contains ..." line, or its last error line
+    output: str
+
+
+def validate_project(omex_path: Path, validator: Path = VALIDATOR) -> Validation:
+    """Validate a COMBINE archive offline; valid means exit status 0."""
+    if not validator.exists():
+        raise MyokineError(f"no validator at {validator}; run 'make validator' first")
+    run = subprocess.run(
+        [str(validator), "validate-project", str(Path(omex_path).resolve())],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+    )
+    output = run.stdout + run.stderr
+    summary = re.search(r"^Archive contains .*$", output, re.MULTILINE)
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    text = summary.group(0).rstrip(":") if summary else (lines[-1] if lines else "no output")
+    return Validation(run.returncode == 0, text, output)
