@@ -42,7 +42,7 @@ WHOLE_NUMBERS = {"bout_count"}
 class Simulator:
     """A loaded model that simulates experiments."""
 
-    def __init__(self, sbml_path: Path = SBML_PATH):
+    def __init__(self, sbml_path: Path = SBML_PATH, relative_tolerance: float = RELATIVE_TOLERANCE):
         sbml_path = Path(sbml_path)
         if not sbml_path.exists():
             raise MyokineError(f"no SBML model at {sbml_path}; run 'myokine build' first")
@@ -52,7 +52,7 @@ class Simulator:
         except RuntimeError as error:
             raise MyokineError(f"{sbml_path}: roadrunner cannot load it: {error}") from None
         integrator = self.rr.getIntegrator()
-        integrator.relative_tolerance = RELATIVE_TOLERANCE
+        integrator.relative_tolerance = relative_tolerance
         integrator.absolute_tolerance = ABSOLUTE_TOLERANCE
         integrator.max_output_rows = MAX_OUTPUT_ROWS
         self.species = list(self.rr.model.getFloatingSpeciesIds())
@@ -194,9 +194,9 @@ def _read_parameters(sbml_path: Path) -> tuple[dict[str, float], set[str], dict[
 
 
 @cache
-def load_simulator(sbml_path: Path = SBML_PATH) -> Simulator:
-    """The simulator for an SBML file, loaded once per process."""
-    return Simulator(sbml_path)
+def load_simulator(sbml_path: Path = SBML_PATH, relative_tolerance: float = RELATIVE_TOLERANCE) -> Simulator:
+    """The simulator for an SBML file and tolerance, loaded once per process."""
+    return Simulator(sbml_path, relative_tolerance)
 
 
 def simulate(

@@ -69,6 +69,20 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, args, messag
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--method", "sobol", "--n", "1000"], "must be a power of two, got 1000"),
+        (["--method", "morris", "--n", "0"], "--n must be at least 1"),
+        (["--workers", "0"], "--workers must be at least 1"),
+    ],
+)
+def test_bad_sensitivity_settings_are_refused_before_any_run(tmp_path, capsys, args, message):
+    assert main(["sensitivity", *args, "--out", str(tmp_path / "out")]) != 0
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_malformed_experiment_file_is_named(tmp_path, capsys):
     path = tmp_path / "bad.toml"
     path.write_text('title = "x"\nend = 60\nstep = 1\n[parameters\n')

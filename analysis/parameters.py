@@ -1,0 +1,80 @@
+"""The uncertain parameters of the model and their ranges (``uncertainty.toml`` + model notes).
+
+The model's notes say which values are "Assumed"; ``uncertainty.toml`` says how far each may
+vary. Log-scaled parameters are sampled as natural logarithms, so sensitivity indices refer to
+relative (fold) changes of those parameters.
+"""
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import libsbml
+import pandas as pd
+
+from myokine.errors import MyokineError
+from myokine.paths import SBML_PATH
+
+UNCERTAINTY = Path(__file__).with_name("uncertainty.toml")
+
+
+@dataclass(frozen=True)
+class Uncertain:
+    name: str
+    value: float
+    low: float
+    high: float
+    scale: str  # "log" or "linear"
+    why: str
+
+    def bounds(self) -> tuple[float, float]:
+        """Sampling bounds (natural logarithms for log-scaled parameters)."""
+        if self.scale == "log":
+            return math.log(self.low), math.log(self.high)
+        return self.low, self.high
+
+    def to_value(self, sampled: float) -> float:
+        return math.exp(sampled) if self.scale == "log" else sampled
+
+
+def _notes(parameter: libsbml.Parameter) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", parameter.getNotesString()).split())
+
+
+def uncertain_parameters(
+    sbml_path: Path = SBML_PATH, uncertainty: Path = UNCERTAINTY
+) -> list[Uncertain]:
+    """Every assumed parameter with its fold range, plus the overrides, in model order."""
+    config = tomllib.loads(uncertainty.read_text(encoding="utf-8"))
+    fold = float(config["default"]["fold"])
+    overrides = config.get("overrides", {})
+    model = libsbml.readSBMLFromFile(str(sbml_path)).getModel()
+    settable = {
+        p.getId(): p
+        for p in model.getListOfParameters()
+        if p.getConstant() and model.getInitialAssignmentBySymbol(p.getId()) is None
+    }
+    unknown = sorted(set(overrides) - set(settable))
+    if unknown:
+        raise MyokineError(f"{uncertainty}: not settable model parameters: {', '.join(unknown)}")
+    result = []
+    for name, parameter in settable.items():
+        notes = _notes(parameter)
+        value = parameter.getValue()
+        if name in overrides:
+            spec = overrides[name]
+            entry = Uncertain(name, value, spec["low"], spec["high"], spec["scale"], spec["why"])
+        elif "Assumed" in notes and "scale only" not in notes:
+            entry = Uncertain(name, value, value / fold, value * fold, "log", f"assumed; {fold:g}-fold range")
+        else:
+            continue
+        if not (entry.low <= value <= entry.high) or entry.scale not in ("log", "linear"):
+            raise MyokineError(f"{uncertainty}: {name}: range [{entry.low}, {entry.high}] ({entry.scale}) excludes {value}")
+        result.append(entry)
+    return result
+
+
+def as_table(parameters: list[Uncertain]) -> pd.DataFrame:
+    return pd.DataFrame([vars(p) for p in parameters])

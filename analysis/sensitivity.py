@@ -1,0 +1,244 @@
+"""Local and global sensitivity of the model outputs to the uncertain parameters.
+
+- local: scaled sensitivities d ln(output) / d ln(parameter) by central differences (relative
+  step 1e-3, tolerance 1e-10);
+- morris: elementary effects (SALib) over every uncertain parameter, for screening;
+- sobol: first- and total-order Sobol indices with bootstrap confidence intervals (SALib,
+  Saltelli sampling, N a power of two) over the parameters Morris ranks highest.
+Every method runs its simulations through ``run_ensemble``.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+
+from myokine.analysis.ensemble import EnsembleResult, ModelOutputs, run_ensemble
+from myokine.analysis.parameters import UNCERTAINTY, Uncertain, uncertain_parameters
+from myokine.errors import MyokineError
+
+LOCAL_STEP = 1e-3
+LOCAL_TOLERANCE = 1e-10
+MORRIS_LEVELS = 4
+SCREEN_SIZE = 10  # parameters passed from Morris to Sobol
+MORRIS_SCREEN_TRAJECTORIES = 20
+
+
+@dataclass
+class Settings:
+    workers: int | None = None
+    scheduler: str | None = None
+    seed: int = 20261123  # the command line's default too
+    progress: bool = True
+    uncertainty: Path = UNCERTAINTY  # the parameter ranges
+
+
+def _problem(parameters: list[Uncertain]) -> dict:
+    return {
+        "num_vars": len(parameters),
+        "names": [p.name for p in parameters],
+        "bounds": [list(p.bounds()) for p in parameters],
+    }
+
+
+def _nominal(parameters: list[Uncertain]) -> np.ndarray:
+    return np.array([np.log(p.value) if p.scale == "log" else p.value for p in parameters])
+
+
+def _ensemble(evaluate: ModelOutputs, samples: np.ndarray, settings: Settings, what: str) -> EnsembleResult:
+    result = run_ensemble(
+        evaluate, samples, evaluate.output_names, [p.name for p in evaluate.parameters],
+        settings.workers, settings.scheduler, settings.progress, what,
+    )
+    if result.failed:
+        first = result.failures.iloc[0]
+        raise FailedSamples(result, f"{result.failed} of {len(samples)} {what} samples failed; "
+                            f"first: sample {first['sample']}: {first['error']}")
+    return result
+
+
+class FailedSamples(MyokineError):
+    """Some samples failed; the analysis cannot go on, the failures are kept for the report."""
+
+    def __init__(self, result: EnsembleResult, message: str):
+        super().__init__(message)
+        self.result = result
+
+
+def local(settings: Settings, parameters: list[Uncertain] | None = None) -> pd.DataFrame:
+    """Scaled local sensitivities: one row per output and parameter."""
+    parameters = parameters or uncertain_parameters(uncertainty=settings.uncertainty)
+    evaluate = ModelOutputs(tuple(parameters), relative_tolerance=LOCAL_TOLERANCE)
+    nominal = _nominal(parameters)
+    rows = [nominal]
+    for i, p in enumerate(parameters):
+        for factor in (1 + LOCAL_STEP, 1 - LOCAL_STEP):
+            row = nominal.copy()
+            row[i] = np.log(p.value * factor) if p.scale == "log" else p.value * factor
+            rows.append(row)
+    values = _ensemble(evaluate, np.array(rows), settings, "local").outputs.to_numpy()
+    base, up, down = values[0], values[1::2], values[2::2]
+    scaled = (up - down) / (2 * LOCAL_STEP * base)
+    table = pd.DataFrame(scaled, index=[p.name for p in parameters], columns=evaluate.output_names)
+    return table.rename_axis("parameter").reset_index().melt(
+        id_vars="parameter", var_name="output", value_name="sensitivity"
+    )[["output", "parameter", "sensitivity"]]
+
+
+def morris(n: int, settings: Settings, parameters: list[Uncertain] | None = None) -> pd.DataFrame:
+    """Morris elementary effects with ``n`` trajectories: one row per output and parameter."""
+    parameters = parameters or uncertain_parameters(uncertainty=settings.uncertainty)
+    problem = _problem(parameters)
+    samples = morris_sample.sample(problem, n, num_levels=MORRIS_LEVELS, seed=settings.seed)
+    evaluate = ModelOutputs(tuple(parameters))
+    values = _ensemble(evaluate, samples, settings, "Morris").outputs
+    tables = []
+    for output in values.columns:
+        indices = morris_analyze.analyze(
+            problem, samples, values[output].to_numpy(), num_levels=MORRIS_LEVELS,
+            seed=settings.seed, print_to_console=False,
+        )
+        table = pd.DataFrame({k: indices[k] for k in ("mu", "mu_star", "sigma", "mu_star_conf")})
+        table.insert(0, "parameter", problem["names"])
+        table.insert(0, "output", output)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
+def screen(morris_table: pd.DataFrame, size: int = SCREEN_SIZE) -> list[str]:
+    """The ``size`` parameters with the largest mu* relative to each output's largest."""
+    relative = morris_table.assign(
+        score=morris_table["mu_star"] / morris_table.groupby("output")["mu_star"].transform("max")
+    )
+    best = relative.groupby("parameter")["score"].max().sort_values(ascending=False)
+    return list(best.index[:size])
+
+
+def check_sobol_size(n: int) -> None:
+    if n < 2 or n & (n - 1):
+        raise MyokineError(f"Sobol sample size N must be a power of two, got {n}")
+
+
+def sobol(n: int, names: list[str], settings: Settings) -> pd.DataFrame:
+    """Sobol S1 and ST with confidence intervals: one row per output and parameter."""
+    check_sobol_size(n)
+    parameters = [p for p in uncertain_parameters(uncertainty=settings.uncertainty) if p.name in names]
+    problem = _problem(parameters)
+    samples = sobol_sample.sample(problem, n, calc_second_order=False, seed=settings.seed)
+    evaluate = ModelOutputs(tuple(parameters))
+    values = _ensemble(evaluate, samples, settings, "Sobol").outputs
+    tables = []
+    for output in values.columns:
+        indices = sobol_analyze.analyze(
+            problem, values[output].to_numpy(), calc_second_order=False, seed=settings.seed,
+            print_to_console=False,
+        )
+        table = pd.DataFrame({k: indices[k] for k in ("S1", "S1_conf", "ST", "ST_conf")})
+        table.insert(0, "parameter", problem["names"])
+        table.insert(0, "output", output)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
+def top_parameters(table: pd.DataFrame, column: str, count: int = 3) -> dict[str, list[str]]:
+    """The ``count`` parameters with the largest |column| for each output."""
+    ranked = table.assign(size=table[column].abs()).sort_values("size", ascending=False)
+    return {output: list(group["parameter"][:count]) for output, group in ranked.groupby("output", sort=False)}
+
+
+def write_table(table: pd.DataFrame, path: Path) -> None:
+    from myokine.report import write_csv
+
+    write_csv(table, path)
+
+
+def plot_bars(table: pd.DataFrame, value: str, error: str | None, path: Path, title: str) -> None:
+    """Ranked bars (with confidence intervals) of one index, a panel per output."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from myokine.fileio import write_atomically
+
+    outputs = list(dict.fromkeys(table["output"]))
+    columns = 3
+    rows = -(-len(outputs) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(5 * columns, 3.2 * rows), squeeze=False)
+    for ax, output in zip(axes.flat, outputs):
+        data = table[table["output"] == output].assign(size=lambda d: d[value].abs())
+        data = data.sort_values("size", ascending=False).head(10).iloc[::-1]
+        ax.barh(data["parameter"], data[value], xerr=data[error] if error else None, color="tab:blue")
+        ax.set_title(output, fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in axes.flat[len(outputs):]:
+        ax.set_visible(False)
+    figure.suptitle(title)
+    figure.tight_layout()
+    write_atomically(path, lambda tmp: figure.savefig(tmp, format="png", dpi=100))
+    plt.close(figure)
+
+
+def plot_heatmap(table: pd.DataFrame, value: str, path: Path, title: str) -> None:
+    """A heatmap of one index: parameters x outputs."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from myokine.fileio import write_atomically
+
+    grid = table.pivot(index="parameter", columns="output", values=value)
+    grid = grid.loc[grid.abs().max(axis=1).sort_values(ascending=False).index[:25]]
+    figure, ax = plt.subplots(figsize=(1.0 + 0.6 * grid.shape[1], 1.5 + 0.3 * grid.shape[0]))
+    diverging = (grid < 0).any().any()
+    sns.heatmap(grid, ax=ax, cmap="vlag" if diverging else "viridis", center=0 if diverging else None)
+    ax.set_title(title)
+    figure.tight_layout()
+    write_atomically(path, lambda tmp: figure.savefig(tmp, format="png", dpi=100))
+    plt.close(figure)
+
+
+def run(method: str, n: int, settings: Settings, out: Path) -> list[Path]:
+    """Run one method, write its tables (CSV) and figures (PNG) to ``out``; return the paths."""
+    if method == "sobol":
+        check_sobol_size(n)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    def save(table: pd.DataFrame, name: str) -> None:
+        write_table(table, out / name)
+        written.append(out / name)
+
+    try:
+        if method == "local":
+            table = local(settings)
+            save(table, "local.csv")
+            plot_bars(table, "sensitivity", None, out / "local.png", "Scaled local sensitivities")
+            plot_heatmap(table, "sensitivity", out / "local_heatmap.png", "Scaled local sensitivities")
+            written += [out / "local.png", out / "local_heatmap.png"]
+        elif method == "morris":
+            table = morris(n, settings)
+            save(table, "morris.csv")
+            plot_bars(table, "mu_star", "mu_star_conf", out / "morris.png", "Morris mu*")
+            written.append(out / "morris.png")
+        elif method == "sobol":
+            screening = morris(MORRIS_SCREEN_TRAJECTORIES, settings)
+            save(screening, "morris.csv")
+            table = sobol(n, screen(screening), settings)
+            save(table, "sobol.csv")
+            plot_bars(table, "ST", "ST_conf", out / "sobol.png", "Sobol total-order indices")
+            plot_heatmap(table, "ST", out / "sobol_heatmap.png", "Sobol total-order indices")
+            written += [out / "sobol.png", out / "sobol_heatmap.png"]
+        else:
+            raise MyokineError(f"unknown method '{method}'; use local, morris or sobol")
+    except FailedSamples as error:
+        save(error.result.failures, "failures.csv")
+        raise
+    return written
