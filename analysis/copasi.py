@@ -68,23 +68,21 @@ def remove_datamodel(datamodel) -> None:
 
 def import_sbml(path: Path):
     """A COPASI data model of the SBML file; raises with COPASI's errors if any."""
-    datamodel = new_datamodel()
-    ok = datamodel.importSBML(str(Path(path).resolve()))
-    errors = _errors()
-    if not ok or errors:
-        remove_datamodel(datamodel)
-        raise MyokineError(f"COPASI cannot import {Path(path).name}: {'; '.join(errors) or 'failed'}")
-    return datamodel
+    return _open(path, "importSBML", "import")
 
 
 def load_cps(path: Path):
     """A COPASI data model of a .cps file."""
+    return _open(path, "loadModel", "open")
+
+
+def _open(path: Path, method: str, verb: str):
     datamodel = new_datamodel()
-    ok = datamodel.loadModel(str(Path(path).resolve()))
+    ok = getattr(datamodel, method)(str(Path(path).resolve()))
     errors = _errors()
     if not ok or errors:
         remove_datamodel(datamodel)
-        raise MyokineError(f"COPASI cannot open {Path(path).name}: {'; '.join(errors) or 'failed'}")
+        raise MyokineError(f"COPASI cannot {verb} {Path(path).name}: {'; '.join(errors) or 'failed'}")
     return datamodel
 
 

@@ -97,17 +97,12 @@ def morris(n: int, settings: Settings, parameters: list[Uncertain] | None = None
     samples = morris_sample.sample(problem, n, num_levels=MORRIS_LEVELS, seed=settings.seed)
     evaluate = ModelOutputs(tuple(parameters))
     values = _ensemble(evaluate, samples, settings, "Morris").outputs
-    tables = []
-    for output in values.columns:
-        indices = morris_analyze.analyze(
-            problem, samples, values[output].to_numpy(), num_levels=MORRIS_LEVELS,
-            seed=settings.seed, print_to_console=False,
-        )
-        table = pd.DataFrame({k: indices[k] for k in ("mu", "mu_star", "sigma", "mu_star_conf")})
-        table.insert(0, "parameter", problem["names"])
-        table.insert(0, "output", output)
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)
+    return _per_output(
+        values, problem["names"], ("mu", "mu_star", "sigma", "mu_star_conf"),
+        lambda y: morris_analyze.analyze(
+            problem, samples, y, num_levels=MORRIS_LEVELS, seed=settings.seed, print_to_console=False
+        ),
+    )
 
 
 def screen(morris_table: pd.DataFrame, size: int = SCREEN_SIZE) -> list[str]:
@@ -132,14 +127,21 @@ def sobol(n: int, names: list[str], settings: Settings) -> pd.DataFrame:
     samples = sobol_sample.sample(problem, n, calc_second_order=False, seed=settings.seed)
     evaluate = ModelOutputs(tuple(parameters))
     values = _ensemble(evaluate, samples, settings, "Sobol").outputs
+    return _per_output(
+        values, problem["names"], ("S1", "S1_conf", "ST", "ST_conf"),
+        lambda y: sobol_analyze.analyze(
+            problem, y, calc_second_order=False, seed=settings.seed, print_to_console=False
+        ),
+    )
+
+
+def _per_output(values: pd.DataFrame, names: list[str], keys: tuple[str, ...], analyze) -> pd.DataFrame:
+    """One row per output and parameter with the ``keys`` that ``analyze(y)`` returns."""
     tables = []
     for output in values.columns:
-        indices = sobol_analyze.analyze(
-            problem, values[output].to_numpy(), calc_second_order=False, seed=settings.seed,
-            print_to_console=False,
-        )
-        table = pd.DataFrame({k: indices[k] for k in ("S1", "S1_conf", "ST", "ST_conf")})
-        table.insert(0, "parameter", problem["names"])
+        indices = analyze(values[output].to_numpy())
+        table = pd.DataFrame({key: indices[key] for key in keys})
+        table.insert(0, "parameter", names)
         table.insert(0, "output", output)
         tables.append(table)
     return pd.concat(tables, ignore_index=True)
