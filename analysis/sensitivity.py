@@ -1,7 +1,8 @@
 """Local and global sensitivity of the model outputs to the uncertain parameters.
 
 - local: scaled sensitivities d ln(output) / d ln(parameter) by central differences (relative
-  step 1e-3, tolerance 1e-10);
+  step 1e-3, tolerance 1e-10), and the control coefficients of metabolic control analysis at
+  rest, where the model sits at its steady state (``mca``);
 - morris: elementary effects (SALib) over every uncertain parameter, for screening;
 - sobol: first- and total-order Sobol indices with bootstrap confidence intervals (SALib,
   Saltelli sampling, N a power of two) over the parameters Morris ranks highest.
@@ -19,8 +20,11 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from myokine.analysis.ensemble import EnsembleResult, ModelOutputs, run_ensemble
+from myokine.analysis.mca import control_coefficients
 from myokine.analysis.parameters import UNCERTAINTY, Uncertain, uncertain_parameters
 from myokine.errors import MyokineError
+from myokine.paths import SBML_PATH
+from myokine.simulator import Simulator
 
 LOCAL_STEP = 1e-3
 LOCAL_TOLERANCE = 1e-10
@@ -186,8 +190,10 @@ def plot_bars(table: pd.DataFrame, value: str, error: str | None, path: Path, ti
     plt.close(figure)
 
 
-def plot_heatmap(table: pd.DataFrame, value: str, path: Path, title: str) -> None:
-    """A heatmap of one index: parameters x outputs."""
+def plot_heatmap(
+    table: pd.DataFrame, value: str, path: Path, title: str, rows: str = "parameter", columns: str = "output"
+) -> None:
+    """A heatmap of one index, rows x columns (the 25 largest of each)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -196,8 +202,9 @@ def plot_heatmap(table: pd.DataFrame, value: str, path: Path, title: str) -> Non
 
     from myokine.fileio import write_atomically
 
-    grid = table.pivot(index="parameter", columns="output", values=value)
+    grid = table.pivot(index=rows, columns=columns, values=value)
     grid = grid.loc[grid.abs().max(axis=1).sort_values(ascending=False).index[:25]]
+    grid = grid[grid.abs().max(axis=0).sort_values(ascending=False).index[:25]]
     figure, ax = plt.subplots(figsize=(1.0 + 0.6 * grid.shape[1], 1.5 + 0.3 * grid.shape[0]))
     diverging = (grid < 0).any().any()
     sns.heatmap(grid, ax=ax, cmap="vlag" if diverging else "viridis", center=0 if diverging else None)
@@ -225,6 +232,13 @@ def run(method: str, n: int, settings: Settings, out: Path) -> list[Path]:
             plot_bars(table, "sensitivity", None, out / "local.png", "Scaled local sensitivities")
             plot_heatmap(table, "sensitivity", out / "local_heatmap.png", "Scaled local sensitivities")
             written += [out / "local.png", out / "local_heatmap.png"]
+            coefficients = control_coefficients(Simulator(SBML_PATH))
+            save(coefficients, "control_coefficients.csv")
+            plot_heatmap(
+                coefficients, "control_coefficient", out / "control_coefficients.png",
+                "Scaled concentration control coefficients at rest", rows="species", columns="reaction",
+            )
+            written.append(out / "control_coefficients.png")
         elif method == "morris":
             table = morris(n, settings)
             save(table, "morris.csv")

@@ -90,12 +90,10 @@ class Simulator:
         where: str = "",
     ) -> pd.DataFrame:
         """Simulate from 0 to ``end`` minutes; one row per output time (``time`` in minutes)."""
-        self.check_parameters(parameters, where)
         observables = list(OBSERVABLES if observables is None else observables)
         self._check_observables(observables, where)
         points = _output_points(end, step, where)
-        self._set_initial_values(parameters)
-        self.rr.resetAll()
+        self.reset(parameters, where)
         selections = ["time", *observables, *(f"[{s}]" for s in self.species if states)]
         try:
             with _solver_output_silenced():
@@ -110,6 +108,12 @@ class Simulator:
             )
         columns = [name.strip("[]") for name in selections]
         return pd.DataFrame(result, columns=columns)
+
+    def reset(self, parameters: Mapping[str, float], where: str = "") -> None:
+        """Put the model at t = 0 with these parameter values (all others at their defaults)."""
+        self.check_parameters(parameters, where)
+        self._set_initial_values(parameters)
+        self.rr.resetAll()
 
     def _set_initial_values(self, parameters: Mapping[str, float]) -> None:
         """Set the requested initial values and restore the defaults of all others."""

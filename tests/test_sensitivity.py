@@ -61,6 +61,20 @@ def test_local_sensitivities_match_finite_differences(parameters):
     assert abs(table["IL6_plasma_peak", "w_il6_camk"]) > 0.1  # the check is not vacuous
 
 
+def test_control_coefficients_at_rest_obey_the_summation_theorem():
+    from myokine.analysis.mca import control_coefficients
+
+    table = control_coefficients(Simulator(SBML_PATH)).pivot(
+        index="species", columns="reaction", values="control_coefficient"
+    )
+    assert table.shape == (41, 73)
+    assert np.abs(table.sum(axis=1)).max() < 1e-8  # sum over reactions is 0 for every species
+    # plasma lactate = basal production / clearance rate constant: coefficients +1 and -1
+    assert table.loc["Lactate_pl", "Lactate_basal_production"] == pytest.approx(1, abs=1e-6)
+    assert table.loc["Lactate_pl", "Lactate_clearance"] == pytest.approx(-1, abs=1e-6)
+    assert table.loc["IL6_pl", "IL6_clearance"] < 0 < table.loc["IL6_pl", "IL6_basal_production"]
+
+
 def test_same_seed_gives_identical_indices(parameters):
     chosen = [parameters[name] for name in ("w_il6_camk", "k_irisin_clearance", "K_stress")]
     first = morris(2, QUIET, chosen)
