@@ -23,6 +23,7 @@ from myokine.analysis.ensemble import EnsembleResult, ModelOutputs, run_ensemble
 from myokine.analysis.mca import control_coefficients
 from myokine.analysis.parameters import UNCERTAINTY, Uncertain, uncertain_parameters
 from myokine.errors import MyokineError
+from myokine.fileio import write_atomically, write_csv
 from myokine.paths import SBML_PATH
 from myokine.simulator import Simulator
 
@@ -157,20 +158,12 @@ def top_parameters(table: pd.DataFrame, column: str, count: int = 3) -> dict[str
     return {output: list(group["parameter"][:count]) for output, group in ranked.groupby("output", sort=False)}
 
 
-def write_table(table: pd.DataFrame, path: Path) -> None:
-    from myokine.report import write_csv
-
-    write_csv(table, path)
-
-
 def plot_bars(table: pd.DataFrame, value: str, error: str | None, path: Path, title: str) -> None:
     """Ranked bars (with confidence intervals) of one index, a panel per output."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from myokine.fileio import write_atomically
 
     outputs = list(dict.fromkeys(table["output"]))
     columns = 3
@@ -200,8 +193,6 @@ def plot_heatmap(
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    from myokine.fileio import write_atomically
-
     grid = table.pivot(index=rows, columns=columns, values=value)
     grid = grid.loc[grid.abs().max(axis=1).sort_values(ascending=False).index[:25]]
     grid = grid[grid.abs().max(axis=0).sort_values(ascending=False).index[:25]]
@@ -222,7 +213,7 @@ def run(method: str, n: int, settings: Settings, out: Path) -> list[Path]:
     written = []
 
     def save(table: pd.DataFrame, name: str) -> None:
-        write_table(table, out / name)
+        write_csv(table, out / name)
         written.append(out / name)
 
     try:

@@ -42,7 +42,7 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 def cmd_simulate(args: argparse.Namespace) -> None:
     from myokine.experiments import find_experiment
-    from myokine.report import write_csv
+    from myokine.fileio import write_csv
     from myokine.simulator import load_simulator
 
     changes = dict(parse_setting(text) for text in args.set)

@@ -10,13 +10,9 @@ import pandas as pd
 
 from myokine.experiments import Experiment, list_experiments
 from myokine.figures import plot_experiment, unit_label
-from myokine.fileio import write_atomically, write_text_atomically
+from myokine.fileio import write_csv, write_text_atomically
 from myokine.observables import OBSERVABLES
 from myokine.simulator import load_simulator
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.10g"))
 
 
 def summarise(frame: pd.DataFrame, experiment: Experiment, units: dict[str, str]) -> list[str]:
