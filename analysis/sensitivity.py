@@ -159,11 +159,12 @@ def top_parameters(table: pd.DataFrame, column: str, count: int = 3) -> dict[str
 
 
 def plot_bars(table: pd.DataFrame, value: str, error: str | None, path: Path, title: str) -> None:
-    """Ranked bars (with confidence intervals) of one index, a panel per output."""
+    """Ranked seaborn bars (with confidence intervals) of one index, a panel per output."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import seaborn as sns
 
     outputs = list(dict.fromkeys(table["output"]))
     columns = 3
@@ -171,9 +172,12 @@ def plot_bars(table: pd.DataFrame, value: str, error: str | None, path: Path, ti
     figure, axes = plt.subplots(rows, columns, figsize=(5 * columns, 3.2 * rows), squeeze=False)
     for ax, output in zip(axes.flat, outputs):
         data = table[table["output"] == output].assign(size=lambda d: d[value].abs())
-        data = data.sort_values("size", ascending=False).head(10).iloc[::-1]
-        ax.barh(data["parameter"], data[value], xerr=data[error] if error else None, color="tab:blue")
+        data = data.sort_values("size", ascending=False).head(10)
+        sns.barplot(data=data, x=value, y="parameter", ax=ax, color="tab:blue", errorbar=None)
+        if error:
+            ax.errorbar(data[value], range(len(data)), xerr=data[error], fmt="none", color="black")
         ax.set_title(output, fontsize=9)
+        ax.set_ylabel("")
         ax.tick_params(labelsize=7)
     for ax in axes.flat[len(outputs):]:
         ax.set_visible(False)
