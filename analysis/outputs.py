@@ -46,7 +46,6 @@ OUTPUTS: tuple[Output, ...] = (
     _trained("neurogenesis_fold"),
     _trained("insulin_sensitivity_fold"),
 )
-OUTPUT_NAMES = tuple(output.name for output in OUTPUTS)
 
 
 _experiment = cache(find_experiment)

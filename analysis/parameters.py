@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import libsbml
-import pandas as pd
 
 from myokine.errors import MyokineError
 from myokine.paths import SBML_PATH
@@ -75,6 +74,3 @@ def uncertain_parameters(
         result.append(entry)
     return result
 
-
-def as_table(parameters: list[Uncertain]) -> pd.DataFrame:
-    return pd.DataFrame([vars(p) for p in parameters])

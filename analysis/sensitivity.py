@@ -152,12 +152,6 @@ def _per_output(values: pd.DataFrame, names: list[str], keys: tuple[str, ...], a
     return pd.concat(tables, ignore_index=True)
 
 
-def top_parameters(table: pd.DataFrame, column: str, count: int = 3) -> dict[str, list[str]]:
-    """The ``count`` parameters with the largest |column| for each output."""
-    ranked = table.assign(size=table[column].abs()).sort_values("size", ascending=False)
-    return {output: list(group["parameter"][:count]) for output, group in ranked.groupby("output", sort=False)}
-
-
 def plot_bars(table: pd.DataFrame, value: str, error: str | None, path: Path, title: str) -> None:
     """Ranked seaborn bars (with confidence intervals) of one index, a panel per output."""
     import matplotlib
