@@ -11,6 +11,7 @@ import libsbml
 import numpy as np
 import pandas as pd
 
+from myokine.analysis.sbml_l2 import convert_level
 from myokine.errors import MyokineError
 from myokine.experiments import Experiment
 from myokine.fileio import write_atomically, write_text_atomically
@@ -25,12 +26,7 @@ MAX_SCAN_RUNS = 10_000  # COPASI nests a repeated task's ranges: conditions ** s
 def copasi_safe_sbml(sbml: str) -> str:
     """The model as SBML L3V1 with its history re-set, so libsbml writes it as vCard3."""
     document = libsbml.readSBMLFromString(sbml)
-    properties = libsbml.ConversionProperties()
-    properties.addOption("setLevelAndVersion", True)
-    properties.addOption("strict", True)
-    properties.setTargetNamespaces(libsbml.SBMLNamespaces(3, 1))
-    if document.convert(properties) != libsbml.LIBSBML_OPERATION_SUCCESS:
-        raise MyokineError("libsbml could not convert the model to SBML L3V1")
+    convert_level(document, 3, 1, strict=True)
     model = document.getModel()
     history = model.getModelHistory().clone()
     model.unsetModelHistory()

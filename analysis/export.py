@@ -6,10 +6,7 @@ metadata) and a submission README. Everything is generated from models/ and simu
 each file is written atomically.
 """
 
-import multiprocessing
-import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from myokine.analysis.sbml_l2 import write_l2v4
 from myokine.analysis.sedml import write_sedml
 from myokine.errors import MyokineError
 from myokine.experiments import Experiment, list_experiments
-from myokine.figures import plot_experiment
+from myokine.figures import plot_experiments
 from myokine.fileio import write_text_atomically
 from myokine.paths import ROOT, SBML_PATH
 from myokine.simulator import load_simulator
@@ -86,19 +83,10 @@ def _copy(source: Path, target: Path) -> None:
 
 
 def _figures(experiments: list[Experiment], sbml_path: Path, out_dir: Path) -> list[Path]:
-    """Each experiment's figure, simulated by the project's runner (plotting dominates, so
-    the figures are drawn in parallel processes)."""
-    paths = [out_dir / f"{experiment.name}.png" for experiment in experiments]
-    workers = min(len(experiments), os.cpu_count() or 1)
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        list(pool.map(_figure, experiments, [Path(sbml_path)] * len(paths), paths))
-    return paths
-
-
-def _figure(experiment: Experiment, sbml_path: Path, path: Path) -> None:
+    """Each experiment's figure, simulated by the project's runner."""
     simulator = load_simulator(sbml_path)
-    plot_experiment(simulator.run_experiment(experiment), experiment, simulator.units, path)
+    frames = {e.name: simulator.run_experiment(e) for e in experiments}
+    return plot_experiments(frames, experiments, simulator.units, out_dir)
 
 
 def submission_readme(metadata: Metadata, experiments: list[Experiment]) -> str:

@@ -15,6 +15,7 @@ import libsbml
 
 from myokine.errors import MyokineError
 from myokine.paths import SBML_PATH
+from myokine.simulator import is_settable
 
 UNCERTAINTY = Path(__file__).with_name("uncertainty.toml")
 
@@ -50,11 +51,7 @@ def uncertain_parameters(
     fold = float(config["default"]["fold"])
     overrides = config.get("overrides", {})
     model = libsbml.readSBMLFromFile(str(sbml_path)).getModel()
-    settable = {
-        p.getId(): p
-        for p in model.getListOfParameters()
-        if p.getConstant() and model.getInitialAssignmentBySymbol(p.getId()) is None
-    }
+    settable = {p.getId(): p for p in model.getListOfParameters() if is_settable(model, p)}
     unknown = sorted(set(overrides) - set(settable))
     if unknown:
         raise MyokineError(f"{uncertainty}: not settable model parameters: {', '.join(unknown)}")

@@ -31,6 +31,16 @@ def event_settings(model: libsbml.Model) -> list[str]:
     return lines
 
 
+def convert_level(document: libsbml.SBMLDocument, level: int, version: int, strict: bool) -> None:
+    """Convert the document in place to another SBML level and version."""
+    properties = libsbml.ConversionProperties()
+    properties.addOption("setLevelAndVersion", True)
+    properties.addOption("strict", strict)
+    properties.setTargetNamespaces(libsbml.SBMLNamespaces(level, version))
+    if document.convert(properties) != libsbml.LIBSBML_OPERATION_SUCCESS:
+        raise MyokineError(f"libsbml could not convert the model to SBML L{level}V{version}")
+
+
 def sbml_l2v4(sbml: str) -> str:
     """The model converted to L2V4 (non-strict: priorities and trigger flags are dropped),
     with the dropped event settings appended to the model notes."""
@@ -39,12 +49,7 @@ def sbml_l2v4(sbml: str) -> str:
     lines = event_settings(model)
     history = model.getModelHistory().clone()
     terms = [model.getCVTerm(i).clone() for i in range(model.getNumCVTerms())]
-    properties = libsbml.ConversionProperties()
-    properties.addOption("setLevelAndVersion", True)
-    properties.addOption("strict", False)
-    properties.setTargetNamespaces(libsbml.SBMLNamespaces(2, 4))
-    if document.convert(properties) != libsbml.LIBSBML_OPERATION_SUCCESS:
-        raise MyokineError("libsbml could not convert the model to SBML L2V4")
+    convert_level(document, 2, 4, strict=False)
     model = document.getModel()
     # libsbml 5.21 writes the converted history as dc:creator into the old RDF element, which
     # does not declare dc: rebuild the model's annotation from its history and terms.

@@ -12,20 +12,24 @@ Every method runs its simulations through ``run_ensemble``.
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-from SALib.analyze import morris as morris_analyze
-from SALib.analyze import sobol as sobol_analyze
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
+import matplotlib
 
-from myokine.analysis.ensemble import EnsembleResult, ModelOutputs, run_ensemble
-from myokine.analysis.mca import control_coefficients
-from myokine.analysis.parameters import UNCERTAINTY, Uncertain, uncertain_parameters
-from myokine.errors import MyokineError
-from myokine.fileio import write_atomically, write_csv
-from myokine.paths import SBML_PATH
-from myokine.simulator import Simulator
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from SALib.analyze import morris as morris_analyze  # noqa: E402
+from SALib.analyze import sobol as sobol_analyze  # noqa: E402
+from SALib.sample import morris as morris_sample  # noqa: E402
+from SALib.sample import sobol as sobol_sample  # noqa: E402
+
+from myokine.analysis.ensemble import EnsembleResult, ModelOutputs, run_ensemble  # noqa: E402
+from myokine.analysis.mca import control_coefficients  # noqa: E402
+from myokine.analysis.parameters import UNCERTAINTY, Uncertain, uncertain_parameters  # noqa: E402
+from myokine.errors import MyokineError  # noqa: E402
+from myokine.fileio import write_atomically, write_csv  # noqa: E402
+from myokine.simulator import load_simulator  # noqa: E402
 
 LOCAL_STEP = 1e-3
 LOCAL_TOLERANCE = 1e-10
@@ -38,7 +42,7 @@ MORRIS_SCREEN_TRAJECTORIES = 20
 class Settings:
     workers: int | None = None
     scheduler: str | None = None
-    seed: int = 20261123  # the command line's default too
+    seed: int = 20261123
     progress: bool = True
     uncertainty: Path = UNCERTAINTY  # the parameter ranges
 
@@ -154,12 +158,6 @@ def _per_output(values: pd.DataFrame, names: list[str], keys: tuple[str, ...], a
 
 def plot_bars(table: pd.DataFrame, value: str, error: str | None, path: Path, title: str) -> None:
     """Ranked seaborn bars (with confidence intervals) of one index, a panel per output."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
     outputs = list(dict.fromkeys(table["output"]))
     columns = 3
     rows = -(-len(outputs) // columns)
@@ -185,12 +183,6 @@ def plot_heatmap(
     table: pd.DataFrame, value: str, path: Path, title: str, rows: str = "parameter", columns: str = "output"
 ) -> None:
     """A heatmap of one index, rows x columns (the 25 largest of each)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
     grid = table.pivot(index=rows, columns=columns, values=value)
     grid = grid.loc[grid.abs().max(axis=1).sort_values(ascending=False).index[:25]]
     grid = grid[grid.abs().max(axis=0).sort_values(ascending=False).index[:25]]
@@ -221,7 +213,7 @@ def run(method: str, n: int, settings: Settings, out: Path) -> list[Path]:
             plot_bars(table, "sensitivity", None, out / "local.png", "Scaled local sensitivities")
             plot_heatmap(table, "sensitivity", out / "local_heatmap.png", "Scaled local sensitivities")
             written += [out / "local.png", out / "local_heatmap.png"]
-            coefficients = control_coefficients(Simulator(SBML_PATH))
+            coefficients = control_coefficients(load_simulator())
             save(coefficients, "control_coefficients.csv")
             plot_heatmap(
                 coefficients, "control_coefficient", out / "control_coefficients.png",

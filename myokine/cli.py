@@ -82,6 +82,9 @@ def cmd_check(args: argparse.Namespace) -> None:
         raise MyokineError(f"{len(failed)} of {len(rows)} standards checks failed")
 
 
+DEFAULT_SAMPLES = {"local": 0, "morris": 20, "sobol": 1024}
+
+
 def cmd_sensitivity(args: argparse.Namespace) -> None:
     from myokine.analysis.sensitivity import Settings, run
 
@@ -90,12 +93,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
     if args.workers is not None and args.workers < 1:
         raise MyokineError(f"--workers must be at least 1, got {args.workers}")
     n = args.n if args.n is not None else DEFAULT_SAMPLES[args.method]
-    settings = Settings(args.workers, args.scheduler, args.seed, progress=sys.stderr.isatty())
+    settings = Settings(args.workers, args.scheduler, progress=sys.stderr.isatty())
+    if args.seed is not None:
+        settings.seed = args.seed
     for path in run(args.method, n, settings, args.out):
         print(path)
-
-
-DEFAULT_SAMPLES = {"local": 0, "morris": 20, "sobol": 1024}
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -148,7 +150,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--n", type=int, help="Morris trajectories (default 20) or Sobol base sample, a power of two (1024)"
     )
     sensitivity.add_argument("--workers", type=int, help="worker processes (default: all cores)")
-    sensitivity.add_argument("--seed", type=int, default=20261123, help="random seed of the sampling")
+    sensitivity.add_argument("--seed", type=int, help="random seed of the sampling (default: fixed)")
     sensitivity.add_argument("--scheduler", help="address of a Dask scheduler to run the ensemble on")
     sensitivity.add_argument(
         "--out", type=Path, default=RESULTS_DIR / "sensitivity", help="output folder"

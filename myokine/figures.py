@@ -1,5 +1,10 @@
 """One multi-panel seaborn figure per experiment: every observable over time, grouped by tissue."""
 
+import multiprocessing
+import os
+import sys
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import matplotlib
@@ -59,3 +64,25 @@ def plot_experiment(
     grid.figure.suptitle(experiment.title, y=1.01)
     write_atomically(path, lambda tmp: grid.figure.savefig(tmp, format="png", dpi=100, bbox_inches="tight"))
     plt.close(grid.figure)
+
+
+def plot_experiments(
+    frames: Mapping[str, pd.DataFrame],
+    experiments: list[Experiment],
+    units: dict[str, str],
+    out_dir: Path,
+    progress: bool = False,
+) -> list[Path]:
+    """Every experiment's figure (``<name>.png``), drawn on every core: plotting is the slow part."""
+    paths = {e.name: Path(out_dir) / f"{e.name}.png" for e in experiments}
+    workers = min(len(experiments), os.cpu_count() or 1)
+    context = multiprocessing.get_context("spawn")  # no fork of a loaded JIT model
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {
+            pool.submit(plot_experiment, frames[e.name], e, units, paths[e.name]): e for e in experiments
+        }
+        for number, future in enumerate(as_completed(futures), start=1):
+            future.result()
+            if progress:
+                print(f"[{number}/{len(experiments)}] {futures[future].name}", file=sys.stderr)
+    return list(paths.values())

@@ -1,15 +1,11 @@
 """The main job: simulate every declared experiment, write its CSV, figure and a short report."""
 
-import multiprocessing
-import os
-import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import pandas as pd
 
 from myokine.experiments import Experiment, list_experiments
-from myokine.figures import plot_experiment, unit_label
+from myokine.figures import plot_experiments, unit_label
 from myokine.fileio import write_csv, write_text_atomically
 from myokine.observables import OBSERVABLES
 from myokine.simulator import load_simulator
@@ -35,7 +31,7 @@ def summarise(frame: pd.DataFrame, experiment: Experiment, units: dict[str, str]
 def run_all(out_dir: Path, experiments: list[Experiment] | None = None) -> list[Path]:
     """Simulate the experiments; write ``<name>.csv``, ``<name>.png`` and ``report.md``.
 
-    Simulations are fast and run here; the figures (the slow part) are drawn on every core.
+    Simulations are fast and run here; the figures are drawn on every core.
     """
     experiments = list_experiments() if experiments is None else experiments
     simulator = load_simulator()
@@ -47,19 +43,7 @@ def run_all(out_dir: Path, experiments: list[Experiment] | None = None) -> list[
         write_csv(frame, out_dir / f"{experiment.name}.csv")
         written.append(out_dir / f"{experiment.name}.csv")
         rows += summarise(frame, experiment, simulator.units)
-    workers = min(len(experiments), os.cpu_count() or 1)
-    context = multiprocessing.get_context("spawn")  # no fork of the loaded JIT model
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {
-            pool.submit(
-                plot_experiment, frames[e.name], e, simulator.units, out_dir / f"{e.name}.png"
-            ): e
-            for e in experiments
-        }
-        for number, future in enumerate(as_completed(futures), start=1):
-            future.result()
-            print(f"[{number}/{len(experiments)}] {futures[future].name}", file=sys.stderr)
-    written += [out_dir / f"{e.name}.png" for e in experiments]
+    written += plot_experiments(frames, experiments, simulator.units, out_dir, progress=True)
     lines = ["# myokine results", "", "Every declared experiment (`simulations/`): its figure and, per",
              "observable, the value at the start, the extreme and the end.", "", *rows]
     write_text_atomically(out_dir / "report.md", "\n".join(lines))

@@ -179,9 +179,13 @@ def _output_points(end: float, step: float, where: str) -> int:
     return points
 
 
+def is_settable(model: libsbml.Model, parameter: libsbml.Parameter) -> bool:
+    """A parameter an experiment may set: constant, and not computed by an initial assignment."""
+    return parameter.getConstant() and model.getInitialAssignmentBySymbol(parameter.getId()) is None
+
+
 def _read_parameters(sbml_path: Path) -> tuple[dict[str, float], set[str], dict[str, str]]:
-    """Settable parameters (constant, no initial assignment) with their values; the other
-    parameters; the unit of every parameter."""
+    """Settable parameters with their values; the other parameters; every parameter's unit."""
     document = libsbml.readSBMLFromFile(str(sbml_path))
     if document.getNumErrors(libsbml.LIBSBML_SEV_ERROR) or document.getModel() is None:
         raise MyokineError(f"{sbml_path}: not a readable SBML model")
@@ -190,7 +194,7 @@ def _read_parameters(sbml_path: Path) -> tuple[dict[str, float], set[str], dict[
     for parameter in model.getListOfParameters():
         name = parameter.getId()
         units[name] = parameter.getUnits()
-        if parameter.getConstant() and model.getInitialAssignmentBySymbol(name) is None:
+        if is_settable(model, parameter):
             settable[name] = parameter.getValue()
         else:
             computed.add(name)
