@@ -52,7 +52,7 @@ check: $(STAMP) $(VALIDATOR_STAMP)
 	$(BIN)/myokine check
 
 bench: $(STAMP)
-	$(BIN)/python -m myokine.bench
+	$(BIN)/python benchmarks/bench.py
 
 # Re-resolve the pins after editing pyproject.toml (needs the package registry).
 lock:

@@ -58,7 +58,7 @@ def simulations(simulator: Simulator) -> float:
 
 def copasi_comparison(acute_time: float) -> None:
     """The same acute bout in COPASI (LSODA) through python-copasi."""
-    from myokine.analysis.copasi import CopasiSimulator, write_copasi_safe
+    from analysis.export.copasi import CopasiSimulator, write_copasi_safe
 
     acute = find_experiment("acute_bout")
     with tempfile.TemporaryDirectory() as folder:
@@ -73,8 +73,8 @@ def copasi_comparison(acute_time: float) -> None:
 
 def ensembles() -> None:
     """Ensemble throughput on one core and on all cores, and the parallel efficiency."""
-    from myokine.analysis.ensemble import ModelOutputs, run_ensemble
-    from myokine.analysis.parameters import uncertain_parameters
+    from analysis.sensitivity.ensemble import ModelOutputs, run_ensemble
+    from analysis.sensitivity.parameters import uncertain_parameters
 
     parameters = tuple(uncertain_parameters())
     evaluate = ModelOutputs(parameters)
@@ -96,7 +96,7 @@ def ensembles() -> None:
 
 def sobol_run() -> None:
     """A full Sobol analysis (Morris screening, then N = 1024) on all cores."""
-    from myokine.analysis.sensitivity import Settings, run
+    from analysis.sensitivity.methods import Settings, run
 
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()

@@ -62,7 +62,7 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from myokine.analysis.export import export
+    from analysis.export.bundle import export
 
     for path in export(args.out).files():
         print(path)
@@ -71,8 +71,8 @@ def cmd_export(args: argparse.Namespace) -> None:
 def cmd_check(args: argparse.Namespace) -> None:
     import tempfile
 
-    from myokine.analysis.check import check_bundle, format_table
-    from myokine.analysis.export import export
+    from analysis.export.check import check_bundle, format_table
+    from analysis.export.bundle import export
 
     with tempfile.TemporaryDirectory(prefix="myokine-check-") as tmp:
         rows = check_bundle(export(Path(tmp)))
@@ -86,7 +86,7 @@ DEFAULT_SAMPLES = {"local": 0, "morris": 20, "sobol": 1024}
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> None:
-    from myokine.analysis.sensitivity import Settings, run
+    from analysis.sensitivity.methods import Settings, run
 
     if args.n is not None and args.n < 1:
         raise MyokineError(f"--n must be at least 1, got {args.n}")

@@ -10,10 +10,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from myokine.analysis.copasi import CopasiSimulator, write_copasi_safe
-from myokine.analysis.omex import Metadata, metadata_from_sbml, write_archive
-from myokine.analysis.sbml_l2 import write_l2v4
-from myokine.analysis.sedml import write_sedml
+from analysis.export.copasi import CopasiSimulator, write_copasi_safe
+from analysis.export.omex import Metadata, metadata_from_sbml, write_archive
+from analysis.export.sbml_l2 import write_l2v4
+from analysis.export.sedml import write_sedml
 from myokine.errors import MyokineError
 from myokine.experiments import Experiment, list_experiments
 from myokine.figures import plot_experiments

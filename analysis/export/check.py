@@ -16,14 +16,14 @@ from pathlib import Path
 
 import libsbml
 
-from myokine.analysis import copasi
-from myokine.analysis.compare import TOLERANCE, max_relative_difference
-from myokine.analysis.export import CPS_EXPERIMENT, Bundle
-from myokine.analysis.omex_read import open_archive
-from myokine.analysis.sbml_l2 import LOST_FEATURES_HEADING
-from myokine.analysis.sedml_check import check_sedml
-from myokine.analysis.tellurium_sedml import run_archive, run_sedml
-from myokine.analysis.validator import validate_project
+from analysis.export import copasi
+from analysis.export.compare import TOLERANCE, max_relative_difference
+from analysis.export.bundle import CPS_EXPERIMENT, Bundle
+from analysis.export.omex_read import open_archive
+from analysis.export.sbml_l2 import LOST_FEATURES_HEADING
+from analysis.export.sedml_check import check_sedml
+from analysis.export.tellurium_sedml import run_archive, run_sedml
+from analysis.export.validator import validate_project
 from myokine.build import validate
 from myokine.errors import MyokineError
 from myokine.experiments import Experiment, list_experiments
@@ -98,7 +98,7 @@ def _l2v4(path: Path) -> tuple[bool, str]:
 def _copasi_import(path: Path) -> tuple[bool, str]:
     """In a separate process: a crash in COPASI's SBML import is a failure, not the end."""
     code = (
-        "import sys; from pathlib import Path; from myokine.analysis.copasi import import_sbml; "
+        "import sys; from pathlib import Path; from analysis.export.copasi import import_sbml; "
         "m = import_sbml(Path(sys.argv[1])).getModel(); "
         "print(m.getNumMetabs(), m.getNumReactions(), m.getNumEvents())"
     )

@@ -11,7 +11,7 @@ import libsbml
 import numpy as np
 import pandas as pd
 
-from myokine.analysis.sbml_l2 import convert_level
+from analysis.export.sbml_l2 import convert_level
 from myokine.errors import MyokineError
 from myokine.experiments import Experiment
 from myokine.fileio import write_atomically, write_text_atomically

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import libsedml
 
-from myokine.analysis.sedml import TIME_SYMBOL
+from analysis.export.sedml import TIME_SYMBOL
 
 _STEP = re.compile(r"^([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)")
 _VALUE_ATTRIBUTES = {

@@ -16,7 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
-from myokine.analysis.sedml import REPORT_ID  # noqa: E402
+from analysis.export.sedml import REPORT_ID  # noqa: E402
 from myokine.errors import MyokineError  # noqa: E402
 from myokine.experiments import Experiment  # noqa: E402
 

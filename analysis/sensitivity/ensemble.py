@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from myokine.analysis.outputs import OUTPUTS, Output, compute_outputs
-from myokine.analysis.parameters import Uncertain
+from analysis.sensitivity.outputs import OUTPUTS, Output, compute_outputs
+from analysis.sensitivity.parameters import Uncertain
 from myokine.errors import MyokineError
 from myokine.paths import SBML_PATH
 from myokine.simulator import load_simulator

@@ -24,9 +24,9 @@ from SALib.analyze import sobol as sobol_analyze  # noqa: E402
 from SALib.sample import morris as morris_sample  # noqa: E402
 from SALib.sample import sobol as sobol_sample  # noqa: E402
 
-from myokine.analysis.ensemble import EnsembleResult, ModelOutputs, run_ensemble  # noqa: E402
-from myokine.analysis.mca import control_coefficients  # noqa: E402
-from myokine.analysis.parameters import UNCERTAINTY, Uncertain, uncertain_parameters  # noqa: E402
+from analysis.sensitivity.ensemble import EnsembleResult, ModelOutputs, run_ensemble  # noqa: E402
+from analysis.sensitivity.mca import control_coefficients  # noqa: E402
+from analysis.sensitivity.parameters import UNCERTAINTY, Uncertain, uncertain_parameters  # noqa: E402
 from myokine.errors import MyokineError  # noqa: E402
 from myokine.fileio import write_atomically, write_csv  # noqa: E402
 from myokine.simulator import load_simulator  # noqa: E402

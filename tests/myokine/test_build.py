@@ -1,5 +1,6 @@
 """The SBML is built from the Antimony modules, deterministically, with zero libsbml findings."""
 
+import re
 import shutil
 
 import libsbml
@@ -78,7 +79,7 @@ def test_unit_inconsistency_fails_the_build(models_copy, tmp_path):
 def test_validation_reports_unit_scale_errors():
     # libsbml compares unit kinds only; the build also compares scales (nM where mM is declared).
     sbml = SBML_PATH.read_text(encoding="utf-8")
-    broken = sbml.replace('id="lactate_plasma" units="mM"', 'id="lactate_plasma" units="nM"')
+    broken = re.sub(r'(id="lactate_plasma"[^>]*units=)"mM"', r'\1"nM"', sbml)
     assert broken != sbml
     issues = validate(broken)
     assert [issue.code for issue in issues] == [0]

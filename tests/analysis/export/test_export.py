@@ -12,15 +12,15 @@ import libsedml
 import pandas as pd
 import pytest
 
-from myokine.analysis import copasi
-from myokine.analysis.check import Row, check_bundle, format_table
-from myokine.analysis.compare import max_relative_difference
-from myokine.analysis.export import CPS_EXPERIMENT, Bundle
-from myokine.analysis.omex_read import open_archive
-from myokine.analysis.sbml_l2 import LOST_FEATURES_HEADING
-from myokine.analysis.sedml import condition_split
-from myokine.analysis.sedml_check import check_sedml
-from myokine.analysis.validator import validate_project
+from analysis.export import copasi
+from analysis.export.check import Row, check_bundle, format_table
+from analysis.export.compare import max_relative_difference
+from analysis.export.bundle import CPS_EXPERIMENT, Bundle
+from analysis.export.omex_read import open_archive
+from analysis.export.sbml_l2 import LOST_FEATURES_HEADING
+from analysis.export.sedml import condition_split
+from analysis.export.sedml_check import check_sedml
+from analysis.export.validator import validate_project
 from myokine.cli import main
 from myokine.observables import OBSERVABLES
 

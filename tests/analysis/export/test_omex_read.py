@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from myokine import MyokineError
-from myokine.analysis.omex_read import Limits, open_archive
+from analysis.export.omex_read import Limits, open_archive
 
 NS = "http://identifiers.org/combine.specifications/omex-manifest"
 SBML_FORMAT = "http://identifiers.org/combine.specifications/sbml"

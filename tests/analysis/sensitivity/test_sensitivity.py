@@ -8,10 +8,10 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 from SALib.test_functions import Ishigami
 
-from myokine.analysis.ensemble import ModelOutputs, run_ensemble
-from myokine.analysis.outputs import OUTPUTS, compute_outputs
-from myokine.analysis.parameters import uncertain_parameters
-from myokine.analysis.sensitivity import FailedSamples, Settings, local, morris, run, screen
+from analysis.sensitivity.ensemble import ModelOutputs, run_ensemble
+from analysis.sensitivity.outputs import OUTPUTS, compute_outputs
+from analysis.sensitivity.parameters import uncertain_parameters
+from analysis.sensitivity.methods import FailedSamples, Settings, local, morris, run, screen
 from myokine.simulator import Simulator
 from myokine.paths import SBML_PATH
 
@@ -62,7 +62,7 @@ def test_local_sensitivities_match_finite_differences(parameters):
 
 
 def test_control_coefficients_at_rest_obey_the_summation_theorem():
-    from myokine.analysis.mca import control_coefficients
+    from analysis.sensitivity.mca import control_coefficients
 
     table = control_coefficients(Simulator(SBML_PATH)).pivot(
         index="species", columns="reaction", values="control_coefficient"

@@ -1,0 +1,1 @@
+"""Calibration: the PEtab problem generated from simulations/ and data/, and its fit."""

@@ -1,0 +1,1 @@
+"""Validation: the model against the measurements in data/ (scorecard per measurement)."""
