@@ -1,23 +1,30 @@
 """``make bench``: how long the build, simulations, ensembles and a full Sobol run take.
 
-Every figure is a median over repeats, measured in this one run on the released model. The
-roadrunner/COPASI comparison uses the same SBML (COPASI's safe copy), tolerances and output grid.
+Every figure is a median over repeats, measured in this one run on the released model. COPASI is
+compared with roadrunner twice: solver against solver (the same SBML, tolerances and output grid;
+only each engine's own time course is timed) and end to end through the project's runners
+(python-copasi parameter setting and result copying included).
 """
 
 import itertools
-import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+from analysis.export.copasi import CopasiSimulator, write_copasi_safe
+from analysis.sensitivity.ensemble import ENSEMBLE_RELATIVE_TOLERANCE, ModelOutputs, run_ensemble
+from analysis.sensitivity.methods import Settings, run
+from analysis.sensitivity.parameters import uncertain_parameters
 from myokine.build import build_sbml
-from myokine.experiments import find_experiment
-from myokine.observables import OBSERVABLES
+from myokine.experiments import TimeGrid, find_experiment
+from myokine.interface import OBSERVABLE_IDS
+from myokine.parallel import Engine, available_cores
 from myokine.paths import SBML_PATH
-from myokine.simulator import Simulator
+from myokine.simulator import Simulator, solver_output_silenced
 
 ENSEMBLE_SAMPLES = 512
 SOBOL_N = 1024
@@ -32,88 +39,105 @@ def median_seconds(action, repeats: int) -> float:
     return statistics.median(times)
 
 
-def row(what: str, seconds: float, note: str = "") -> None:
-    print(f"{what:60s} {seconds * 1000:10.1f} ms  {note}", flush=True)
+def row(what: str, value: float, unit: str = "ms", note: str = "") -> None:
+    shown = value * 1000 if unit == "ms" else value
+    print(f"{what:64s} {shown:10.2f} {unit:10s} {note}", flush=True)
 
 
-def simulations(simulator: Simulator) -> float:
-    """Build, load and single-simulation times; returns the acute-bout time."""
-    row("build: Antimony -> validated SBML", median_seconds(build_sbml, 5), "median of 5")
-    row("load again (roadrunner reuses the compiled model)", median_seconds(lambda: Simulator(SBML_PATH), 5), "median of 5")
+def simulations(simulator: Simulator) -> None:
+    row("build: Antimony -> validated SBML", median_seconds(build_sbml, 5), note="median of 5")
+    row("load again (roadrunner reuses the compiled model)", median_seconds(lambda: Simulator(SBML_PATH), 5), note="median of 5")
     durations = itertools.cycle([30.0, 45.0])
+    one_minute = TimeGrid(1, 1)
     row("change one parameter's initial value, simulate 1 min",
-        median_seconds(lambda: simulator.run({"bout_duration": next(durations)}, 1, 1), 5), "median of 5")
-    acute = find_experiment("acute_bout")
-    simulator.run(acute.parameters, acute.end, acute.step)
-    acute_time = median_seconds(lambda: simulator.run(acute.parameters, acute.end, acute.step), 21)
-    row(f"acute bout, 24 h, {int(acute.end / acute.step) + 1} points, all observables", acute_time, "median of 21")
-    for name, condition in (("training_6_weeks", "default"), ("training_12_weeks_modes", "endurance")):
+        median_seconds(lambda: simulator.run({"bout_duration": next(durations)}, one_minute), 5), note="median of 5")
+    for name, condition in (("acute_bout", "default"), ("training_6_weeks", "default"),
+                            ("training_12_weeks_modes", "endurance")):
         experiment = find_experiment(name)
         parameters = experiment.condition_parameters(condition)
-        simulator.run(parameters, experiment.end, experiment.step)
-        seconds = median_seconds(lambda: simulator.run(parameters, experiment.end, experiment.step), 5)
-        row(f"{name} ({condition}), {int(experiment.end / experiment.step) + 1} points", seconds, "median of 5")
-    return acute_time
+        simulator.run(parameters, experiment.grid)
+        seconds = median_seconds(lambda: simulator.run(parameters, experiment.grid), 11)
+        row(f"{name} ({condition}), {experiment.grid.points} points, all observables", seconds, note="median of 11")
 
 
-def copasi_comparison(acute_time: float) -> None:
-    """The same acute bout in COPASI (LSODA) through python-copasi."""
-    from analysis.export.copasi import CopasiSimulator, write_copasi_safe
-
+def copasi_comparison(simulator: Simulator) -> None:
+    """The acute bout in COPASI (LSODA) and roadrunner (CVODE), solver against solver and end to end."""
     acute = find_experiment("acute_bout")
+    parameters, grid = acute.parameters, acute.grid
     with tempfile.TemporaryDirectory() as folder:
-        copasi = CopasiSimulator(write_copasi_safe(SBML_PATH, Path(folder) / "copasi.xml"))
-        run = lambda: copasi.run(acute.parameters, acute.end, acute.step, list(OBSERVABLES))  # noqa: E731
-        run()
-        seconds = median_seconds(run, 11)
-        copasi.close()
-    row("acute bout in COPASI, same SBML, tolerances and grid", seconds, "median of 11")
-    print(f"{'roadrunner speed-up over COPASI':60s} {seconds / acute_time:10.1f} x", flush=True)
+        with CopasiSimulator(write_copasi_safe(SBML_PATH, Path(folder) / "copasi.xml")) as copasi:
+            copasi.run(parameters, grid, OBSERVABLE_IDS)  # sets the grid and the parameters
+            copasi_own = median_seconds(copasi.process, 11)
+            copasi_total = median_seconds(lambda: copasi.run(parameters, grid, OBSERVABLE_IDS), 11)
+    simulator.reset(parameters)
+    selections = ["time", *OBSERVABLE_IDS]
+
+    def roadrunner_solver() -> None:
+        simulator.rr.resetAll()
+        with solver_output_silenced():
+            simulator.rr.simulate(0, grid.end, grid.points, selections=selections)
+
+    roadrunner_own = median_seconds(roadrunner_solver, 11)
+    roadrunner_total = median_seconds(lambda: simulator.run(parameters, grid), 11)
+    row("acute bout, COPASI's own time course (solver only)", copasi_own, note="median of 11")
+    row("acute bout, roadrunner's own simulate (solver only)", roadrunner_own, note="median of 11")
+    row("  roadrunner speed-up, solver against solver", copasi_own / roadrunner_own, "x")
+    row("acute bout, COPASI end to end (python-copasi set + copy)", copasi_total, note="median of 11")
+    row("acute bout, roadrunner end to end (Simulator.run)", roadrunner_total, note="median of 11")
+    row("  roadrunner speed-up, end to end", copasi_total / roadrunner_total, "x")
 
 
 def ensembles() -> None:
-    """Ensemble throughput on one core and on all cores, and the parallel efficiency."""
-    from analysis.sensitivity.ensemble import ModelOutputs, run_ensemble
-    from analysis.sensitivity.parameters import uncertain_parameters
-
+    """Samples per second per core: the ensemble settings against the full model at rtol 1e-6."""
     parameters = tuple(uncertain_parameters())
-    evaluate = ModelOutputs(parameters)
     low, high = np.array([p.bounds() for p in parameters]).T
     samples = low + (high - low) * np.random.default_rng(1).random((ENSEMBLE_SAMPLES, len(parameters)))
     names = [p.name for p in parameters]
-    cores = os.cpu_count() or 1
-    times = {}
-    for workers in sorted({1, cores}):
-        start = time.perf_counter()
-        run_ensemble(evaluate, samples, evaluate.output_names, names, workers=workers, progress=False)
-        times[workers] = time.perf_counter() - start
-        print(f"{f'ensemble of {ENSEMBLE_SAMPLES} samples on {workers} core(s)':60s} "
-              f"{times[workers]:10.1f} s   {ENSEMBLE_SAMPLES / times[workers]:.1f} samples/s", flush=True)
-    if cores > 1:
-        efficiency = times[1] / (cores * times[cores])
-        print(f"{f'parallel efficiency on {cores} cores (start-up included)':60s} {efficiency:10.0%}", flush=True)
+    cores = available_cores()
+    for label, evaluate in (
+        (f"reduced model, rtol {ENSEMBLE_RELATIVE_TOLERANCE:g}", ModelOutputs(parameters)),
+        ("full model, rtol 1e-06 (before)", FullModelOutputs(parameters, relative_tolerance=1e-6)),
+    ):
+        times = {}
+        for workers in sorted({1, cores}):
+            start = time.perf_counter()
+            run_ensemble(evaluate, samples, evaluate.output_names, names, Engine(workers))
+            times[workers] = time.perf_counter() - start
+            rate = ENSEMBLE_SAMPLES / times[workers]
+            row(f"ensemble, {label}, {workers} core(s)", rate / workers, "samples/s", "per core, start-up included")
+        if cores > 1:
+            row(f"  parallel efficiency on {cores} cores", times[1] / (cores * times[cores]) * 100, "%")
+
+
+class FullModelOutputs(ModelOutputs):
+    """The ensemble evaluation on the model without the conserved-moiety reduction."""
+
+    def __call__(self, row: np.ndarray) -> np.ndarray:
+        from analysis.sensitivity.outputs import compute_outputs
+        from myokine.simulator import load_simulator
+
+        changes = {p.name: p.to_value(x) for p, x in zip(self.parameters, row)}
+        return compute_outputs(load_simulator(), changes, self.outputs, self.relative_tolerance)
 
 
 def sobol_run() -> None:
-    """A full Sobol analysis (Morris screening, then N = 1024) on all cores."""
-    from analysis.sensitivity.methods import Settings, run
-
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
-        run("sobol", SOBOL_N, Settings(progress=False), Path(folder))
+        run("sobol", SOBOL_N, Settings(), Path(folder))
         seconds = time.perf_counter() - start
-    print(f"{f'full Sobol run (Morris screening + N = {SOBOL_N})':60s} {seconds:10.1f} s", flush=True)
+    row(f"full Sobol run (Morris screening + N = {SOBOL_N})", seconds, "s")
 
 
 def main() -> None:
-    print(f"{'what':60s} {'time':>13s}")
+    print(f"{'what':64s} {'value':>10s}")
     first = time.perf_counter()
     simulator = Simulator(SBML_PATH)
     row("load: SBML -> compiled model, first in the process", time.perf_counter() - first)
-    acute_time = simulations(simulator)
-    copasi_comparison(acute_time)
+    simulations(simulator)
+    copasi_comparison(simulator)
     ensembles()
-    sobol_run()
+    if "--no-sobol" not in sys.argv:
+        sobol_run()
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from myokine.errors import MyokineError
+from myokine.errors import InputError, MyokineError
 from myokine.paths import DIST_DIR, RESULTS_DIR, SBML_PATH, SIMULATIONS_DIR
 
 EXIT_ERROR = 1
@@ -20,11 +20,11 @@ def parse_setting(text: str) -> tuple[str, float]:
     """``ID=VALUE`` → (id, value); the value must be a number."""
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise MyokineError(f"--set {text!r}: expected ID=VALUE")
+        raise InputError(f"--set {text!r}: expected ID=VALUE")
     try:
         return name.strip(), float(value)
     except ValueError:
-        raise MyokineError(f"--set {text!r}: {value!r} is not a number") from None
+        raise InputError(f"--set {text!r}: {value!r} is not a number") from None
 
 
 def cmd_build(args: argparse.Namespace) -> None:
@@ -87,13 +87,13 @@ DEFAULT_SAMPLES = {"local": 0, "morris": 20, "sobol": 1024}
 
 def cmd_sensitivity(args: argparse.Namespace) -> None:
     from analysis.sensitivity.methods import Settings, run
+    from myokine.parallel import Engine, available_cores
 
     if args.n is not None and args.n < 1:
-        raise MyokineError(f"--n must be at least 1, got {args.n}")
-    if args.workers is not None and args.workers < 1:
-        raise MyokineError(f"--workers must be at least 1, got {args.workers}")
+        raise InputError(f"--n must be at least 1, got {args.n}")
     n = args.n if args.n is not None else DEFAULT_SAMPLES[args.method]
-    settings = Settings(args.workers, args.scheduler, progress=sys.stderr.isatty())
+    workers = available_cores() if args.workers is None else args.workers
+    settings = Settings(Engine(workers, args.scheduler, progress=sys.stderr.isatty()))
     if args.seed is not None:
         settings.seed = args.seed
     for path in run(args.method, n, settings, args.out):

@@ -1,8 +1,8 @@
 """Experiments declared as data: one TOML file per experiment in simulations/.
 
-An experiment sets protocol (or other model) parameters, an end time and an output step, and
-optionally several conditions (parameter sets compared in one figure, e.g. normal vs low
-glycogen) and the observables to report. The same declaration feeds every tool that runs it.
+An experiment sets protocol (or other model) parameters, a time grid (end time and output
+step) and optionally several conditions (parameter sets compared in one figure, e.g. normal vs
+low glycogen) and the observables to report. The same declaration feeds every tool that runs it.
 """
 
 import math
@@ -10,11 +10,46 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from myokine.errors import MyokineError
+import numpy as np
+
+from myokine.errors import InputError
 from myokine.paths import SIMULATIONS_DIR
 
 DEFAULT_CONDITION = "default"
+MAX_POINTS = 1_000_000
 _KEYS = {"title", "description", "end", "step", "parameters", "conditions", "observables"}
+
+
+@dataclass(frozen=True)
+class TimeGrid:
+    """Output times 0, step, ..., end (minutes); ``end`` must be a whole number of steps."""
+
+    end: float
+    step: float
+    where: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        where = self.where or "time grid"
+        check_time(self.end, "end", where)
+        check_time(self.step, "step", where)
+        if self.step > self.end:
+            raise InputError(f"{where}: step ({self.step} min) exceeds end ({self.end} min)")
+        intervals = self.end / self.step
+        if abs(intervals - round(intervals)) > 1e-9 * max(1.0, intervals):
+            raise InputError(f"{where}: end ({self.end} min) is not a multiple of step ({self.step} min)")
+        if self.points > MAX_POINTS:
+            raise InputError(f"{where}: {self.points} output points exceed {MAX_POINTS}; use a larger step")
+
+    @property
+    def intervals(self) -> int:
+        return int(round(self.end / self.step))
+
+    @property
+    def points(self) -> int:
+        return self.intervals + 1
+
+    def times(self) -> np.ndarray:
+        return np.linspace(0.0, self.end, self.points)
 
 
 @dataclass(frozen=True)
@@ -31,14 +66,16 @@ class Experiment:
     )
     observables: tuple[str, ...] | None = None
     description: str = ""
+    source: str = ""  # the file it was read from, named in error messages
 
     def __post_init__(self) -> None:
-        check_time(self.end, "end", self.name)
-        check_time(self.step, "step", self.name)
-        if self.step > self.end:
-            raise MyokineError(f"{self.name}: step ({self.step} min) exceeds end ({self.end} min)")
+        self.grid  # refuses a bad grid now, naming the file
         if not self.conditions:
-            raise MyokineError(f"{self.name}: [conditions] is empty")
+            raise InputError(f"{self.source or self.name}: [conditions] is empty")
+
+    @property
+    def grid(self) -> TimeGrid:
+        return TimeGrid(self.end, self.step, self.source or self.name)
 
     def condition_parameters(self, condition: str) -> dict[str, float]:
         """The parameters of one condition: shared parameters, then the condition's own."""
@@ -52,28 +89,30 @@ class Experiment:
     ) -> "Experiment":
         """A copy with extra parameter values (overriding every condition's) and new times."""
         changes = parameters or {}
+        retimed = end is not None or step is not None
         return replace(
             self,
             conditions={name: {**values, **changes} for name, values in self.conditions.items()},
             end=self.end if end is None else end,
             step=self.step if step is None else step,
+            source=f"{self.name} with the given end/step" if retimed else self.source,
         )
 
 
 def check_time(value: float, what: str, where: str) -> None:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise MyokineError(f"{where}: {what} must be a number of minutes, got {value!r}")
+        raise InputError(f"{where}: {what} must be a number of minutes, got {value!r}")
     if not math.isfinite(value) or value <= 0:
-        raise MyokineError(f"{where}: {what} must be a positive, finite number of minutes, got {value}")
+        raise InputError(f"{where}: {what} must be a positive, finite number of minutes, got {value}")
 
 
 def _numbers(table: object, where: str) -> dict[str, float]:
     if not isinstance(table, dict):
-        raise MyokineError(f"{where} must be a table of parameter = number")
+        raise InputError(f"{where} must be a table of parameter = number")
     values = {}
     for key, value in table.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise MyokineError(f"{where}: {key} must be a number, got {value!r}")
+            raise InputError(f"{where}: {key} must be a number, got {value!r}")
         values[key] = float(value)
     return values
 
@@ -84,23 +123,23 @@ def load_experiment(path: Path) -> Experiment:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise MyokineError(f"no experiment file {path}") from None
+        raise InputError(f"no experiment file {path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise MyokineError(f"{path}: not valid TOML: {error}") from None
+        raise InputError(f"{path}: not valid TOML: {error}") from None
     unknown = sorted(set(data) - _KEYS)
     if unknown:
-        raise MyokineError(f"{path}: unknown keys {unknown}; allowed: {sorted(_KEYS)}")
+        raise InputError(f"{path}: unknown keys {unknown}; allowed: {sorted(_KEYS)}")
     for key in ("title", "end", "step"):
         if key not in data:
-            raise MyokineError(f"{path}: missing '{key}'")
+            raise InputError(f"{path}: missing '{key}'")
     conditions = data.get("conditions", {DEFAULT_CONDITION: {}})
     if not isinstance(conditions, dict):
-        raise MyokineError(f"{path}: [conditions] must hold one table per condition")
+        raise InputError(f"{path}: [conditions] must hold one table per condition")
     observables = data.get("observables")
     if observables is not None and (
         not isinstance(observables, list) or not all(isinstance(o, str) for o in observables)
     ):
-        raise MyokineError(f"{path}: observables must be a list of observable ids")
+        raise InputError(f"{path}: observables must be a list of observable ids")
     return Experiment(
         name=path.stem,
         title=str(data["title"]),
@@ -113,6 +152,7 @@ def load_experiment(path: Path) -> Experiment:
             for name, values in conditions.items()
         },
         observables=tuple(observables) if observables is not None else None,
+        source=str(path),
     )
 
 
@@ -129,5 +169,5 @@ def find_experiment(name_or_path: str, directory: Path = SIMULATIONS_DIR) -> Exp
     declared = directory / f"{name_or_path}.toml"
     if not declared.exists():
         names = ", ".join(path.stem for path in sorted(directory.glob("*.toml")))
-        raise MyokineError(f"unknown experiment '{name_or_path}'; declared: {names}")
+        raise InputError(f"unknown experiment '{name_or_path}'; declared: {names}")
     return load_experiment(declared)

@@ -4,7 +4,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = ROOT / "models"
+INTERFACE_DIR = MODELS_DIR / "interface"
 SBML_PATH = MODELS_DIR / "sbml" / "myokine.xml"
 SIMULATIONS_DIR = ROOT / "simulations"
+DATA_DIR = ROOT / "data"
 RESULTS_DIR = ROOT / "results"
 DIST_DIR = ROOT / "dist"

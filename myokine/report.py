@@ -5,15 +5,17 @@ from pathlib import Path
 import pandas as pd
 
 from myokine.experiments import Experiment, list_experiments
-from myokine.figures import plot_experiments, unit_label
+from myokine.figures import plot_experiments
 from myokine.fileio import write_csv, write_text_atomically
-from myokine.observables import OBSERVABLES
+from myokine.interface import OBSERVABLES
+from myokine.parallel import Engine
+from myokine.results import CONDITION
 from myokine.simulator import load_simulator
 
 
-def summarise(frame: pd.DataFrame, experiment: Experiment, units: dict[str, str]) -> list[str]:
+def summarise(frame: pd.DataFrame, experiment: Experiment) -> list[str]:
     """A markdown table: each observable's start, extreme and end value per condition."""
-    groups = list(frame.groupby("condition", sort=False)) if "condition" in frame else [("value", frame)]
+    groups = list(frame.groupby(CONDITION, sort=False))
     observables = [name for name in OBSERVABLES if name in frame.columns]
     header = " | ".join(f"{condition} (start → extreme → end)" for condition, _ in groups)
     lines = [f"## {experiment.title}", "", f"![{experiment.name}]({experiment.name}.png)", "",
@@ -24,14 +26,14 @@ def summarise(frame: pd.DataFrame, experiment: Experiment, units: dict[str, str]
             values = data[name].to_numpy()
             extreme = values[abs(values - values[0]).argmax()]
             cells.append(f"{values[0]:.3g} → {extreme:.3g} → {values[-1]:.3g}")
-        lines.append(f"| {name} | {unit_label(name, units[name])} | " + " | ".join(cells) + " |")
+        lines.append(f"| {name} | {OBSERVABLES[name].display_unit} | " + " | ".join(cells) + " |")
     return [*lines, ""]
 
 
-def run_all(out_dir: Path, experiments: list[Experiment] | None = None) -> list[Path]:
+def run_all(out_dir: Path, experiments: list[Experiment] | None = None, engine: Engine | None = None) -> list[Path]:
     """Simulate the experiments; write ``<name>.csv``, ``<name>.png`` and ``report.md``.
 
-    Simulations are fast and run here; the figures are drawn on every core.
+    Simulations are fast and run here; the figures are drawn on the engine (every core).
     """
     experiments = list_experiments() if experiments is None else experiments
     simulator = load_simulator()
@@ -42,8 +44,8 @@ def run_all(out_dir: Path, experiments: list[Experiment] | None = None) -> list[
         frames[experiment.name] = frame = simulator.run_experiment(experiment)
         write_csv(frame, out_dir / f"{experiment.name}.csv")
         written.append(out_dir / f"{experiment.name}.csv")
-        rows += summarise(frame, experiment, simulator.units)
-    written += plot_experiments(frames, experiments, simulator.units, out_dir, progress=True)
+        rows += summarise(frame, experiment)
+    written += plot_experiments(frames, experiments, out_dir, engine or Engine(progress=True))
     lines = ["# myokine results", "", "Every declared experiment (`simulations/`): its figure and, per",
              "observable, the value at the start, the extreme and the end.", "", *rows]
     write_text_atomically(out_dir / "report.md", "\n".join(lines))

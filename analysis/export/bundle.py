@@ -14,9 +14,10 @@ from analysis.export.copasi import CopasiSimulator, write_copasi_safe
 from analysis.export.omex import Metadata, metadata_from_sbml, write_archive
 from analysis.export.sbml_l2 import write_l2v4
 from analysis.export.sedml import write_sedml
-from myokine.errors import MyokineError
+from myokine.errors import InputError
 from myokine.experiments import Experiment, list_experiments
 from myokine.figures import plot_experiments
+from myokine.parallel import Engine
 from myokine.fileio import write_text_atomically
 from myokine.paths import ROOT, SBML_PATH
 from myokine.simulator import load_simulator
@@ -56,16 +57,13 @@ def export(out_dir: Path, experiments: list[Experiment] | None = None, sbml_path
     experiments = list_experiments() if experiments is None else experiments
     by_name = {e.name: e for e in experiments}
     if CPS_EXPERIMENT not in by_name:
-        raise MyokineError(f"the .cps needs the experiment '{CPS_EXPERIMENT}', which is not declared")
+        raise InputError(f"the .cps needs the experiment '{CPS_EXPERIMENT}', which is not declared")
     bundle = Bundle.at(out_dir)
     _copy(sbml_path, bundle.sbml)
     write_copasi_safe(bundle.sbml, bundle.copasi_sbml)
     write_l2v4(bundle.sbml, bundle.l2v4)
-    simulator = CopasiSimulator(bundle.copasi_sbml)
-    try:
+    with CopasiSimulator(bundle.copasi_sbml) as simulator:
         simulator.save_cps(bundle.cps, by_name[CPS_EXPERIMENT])
-    finally:
-        simulator.close()
     metadata = metadata_from_sbml(bundle.sbml, ARCHIVE_DESCRIPTION)
     with tempfile.TemporaryDirectory(prefix="myokine-export-") as tmp:
         staging = Path(tmp)
@@ -86,7 +84,7 @@ def _figures(experiments: list[Experiment], sbml_path: Path, out_dir: Path) -> l
     """Each experiment's figure, simulated by the project's runner."""
     simulator = load_simulator(sbml_path)
     frames = {e.name: simulator.run_experiment(e) for e in experiments}
-    return plot_experiments(frames, experiments, simulator.units, out_dir)
+    return plot_experiments(frames, experiments, out_dir, Engine())
 
 
 def submission_readme(metadata: Metadata, experiments: list[Experiment]) -> str:

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import libsbml
@@ -25,26 +24,27 @@ from analysis.export.sedml_check import check_sedml
 from analysis.export.tellurium_sedml import run_archive, run_sedml
 from analysis.export.validator import validate_project
 from myokine.build import validate
-from myokine.errors import MyokineError
+from myokine.errors import Finding, MyokineError, ToolError
 from myokine.experiments import Experiment, list_experiments
-from myokine.observables import OBSERVABLES
+from myokine.interface import OBSERVABLE_IDS
+from myokine.results import CONDITION, TIME
 from myokine.simulator import load_simulator
 
 
-@dataclass(frozen=True)
-class Row:
-    check: str
-    subject: str
-    passed: bool
-    detail: str
+COPASI_IMPORT_SECONDS = 300
 
 
-def _row(check: str, subject: str, action: Callable[[], tuple[bool, str]]) -> Row:
+def finding(check: str, subject: str, passed: bool, detail: str) -> Finding:
+    return Finding(check, subject, "pass" if passed else "error", detail)
+
+
+def _row(check: str, subject: str, action: Callable[[], tuple[bool, str]]) -> Finding:
+    """Run one check; a tool that fails, crashes or hangs makes a failed row, not the end."""
     try:
         passed, detail = action()
     except (MyokineError, RuntimeError, OSError, ValueError) as error:
         passed, detail = False, " ".join(str(error).split())[:300]
-    return Row(check, subject, passed, detail)
+    return finding(check, subject, passed, detail)
 
 
 def _within(difference: tuple[float, str]) -> tuple[bool, str]:
@@ -52,7 +52,7 @@ def _within(difference: tuple[float, str]) -> tuple[bool, str]:
     return worst <= TOLERANCE, f"max relative difference {worst:.2e} ({where})"
 
 
-def check_bundle(bundle: Bundle, experiments: list[Experiment] | None = None) -> list[Row]:
+def check_bundle(bundle: Bundle, experiments: list[Experiment] | None = None) -> list[Finding]:
     """Run every check on an exported bundle."""
     experiments = list_experiments() if experiments is None else experiments
     runner = load_simulator()
@@ -70,11 +70,11 @@ def check_bundle(bundle: Bundle, experiments: list[Experiment] | None = None) ->
     rows.append(_row("tellurium executes the archive", bundle.omex.name, lambda: _tellurium_archive(bundle.omex, experiments)))
     try:
         with open_archive(bundle.omex) as archive:
-            rows.append(Row("archive reads back safely, manifest consistent", bundle.omex.name, True,
+            rows.append(finding("archive reads back safely, manifest consistent", bundle.omex.name, True,
                             f"{len(archive.contents)} entries"))
             rows += _sedml_rows(archive.locations("sed-ml"), experiments, reference, archive.root)
     except MyokineError as error:
-        rows.append(Row("archive reads back safely, manifest consistent", bundle.omex.name, False, str(error)))
+        rows.append(finding("archive reads back safely, manifest consistent", bundle.omex.name, False, str(error)))
     return rows
 
 
@@ -102,7 +102,11 @@ def _copasi_import(path: Path) -> tuple[bool, str]:
         "m = import_sbml(Path(sys.argv[1])).getModel(); "
         "print(m.getNumMetabs(), m.getNumReactions(), m.getNumEvents())"
     )
-    run = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=300)
+    try:
+        run = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                             timeout=COPASI_IMPORT_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"COPASI did not import {path.name} within {COPASI_IMPORT_SECONDS} s") from None
     if run.returncode != 0:
         lines = (run.stderr.strip() or f"exit status {run.returncode}").splitlines()
         return False, lines[-1]
@@ -110,18 +114,16 @@ def _copasi_import(path: Path) -> tuple[bool, str]:
     return True, f"{species} species, {reactions} reactions, {events} events"
 
 
-def _copasi_rows(bundle: Bundle, experiments: list[Experiment], reference: dict) -> list[Row]:
+def _copasi_rows(bundle: Bundle, experiments: list[Experiment], reference: dict) -> list[Finding]:
     rows = []
     try:
         simulator = copasi.CopasiSimulator(bundle.copasi_sbml)
     except MyokineError as error:
-        return [Row("COPASI vs roadrunner", "all", False, str(error))]
-    try:
+        return [finding("COPASI vs roadrunner", "all", False, str(error))]
+    with simulator:
         for e in experiments:
             rows.append(_row("COPASI vs roadrunner", e.name,
                              lambda e=e: _within(max_relative_difference(simulator.run_experiment(e), reference[e.name]))))
-    finally:
-        simulator.close()
     rows.append(_row(".cps opens in COPASI and reproduces its experiment", bundle.cps.name,
                      lambda: _cps(bundle.cps, experiments, reference)))
     return rows
@@ -131,13 +133,10 @@ def _cps(path: Path, experiments: list[Experiment], reference: dict) -> tuple[bo
     experiment = {e.name: e for e in experiments}[CPS_EXPERIMENT]
     frame = reference[CPS_EXPERIMENT]
     first = next(iter(experiment.conditions))
-    if "condition" in frame.columns:
-        frame = frame[frame["condition"] == first].drop(columns="condition").reset_index(drop=True)
-    simulator = copasi.CopasiSimulator(path)
-    try:
-        result = simulator.run_task([c for c in frame.columns if c != "time"])
-    finally:
-        simulator.close()
+    frame = frame[frame[CONDITION] == first].reset_index(drop=True)
+    with copasi.CopasiSimulator(path) as simulator:
+        result = simulator.run_task([c for c in frame.columns if c not in (CONDITION, TIME)])
+    result.insert(0, CONDITION, first)
     return _within(max_relative_difference(result, frame))
 
 
@@ -154,19 +153,19 @@ def _copasi_archive(path: Path) -> tuple[bool, str]:
 def _tellurium_archive(path: Path, experiments: list[Experiment]) -> tuple[bool, str]:
     with tempfile.TemporaryDirectory(prefix="myokine-te-") as tmp:
         results = run_archive(path, Path(tmp))
-    expected = {f"{e.name}.sedml": set(e.observables or OBSERVABLES) for e in experiments}
+    expected = {f"{e.name}.sedml": set(e.observables or OBSERVABLE_IDS) for e in experiments}
     missing = [name for name, wanted in expected.items() if not wanted <= set(results.get(name, []))]
     return not missing, f"{len(results)} SED-ML files run" + (f"; incomplete: {missing}" if missing else "")
 
 
-def _sedml_rows(paths: list[Path], experiments: list[Experiment], reference: dict, root: Path) -> list[Row]:
+def _sedml_rows(paths: list[Path], experiments: list[Experiment], reference: dict, root: Path) -> list[Finding]:
     by_name = {e.name: e for e in experiments}
     found = {path.stem: path for path in paths}
     rows = []
     for name, experiment in by_name.items():
         path = found.get(name)
         if path is None:
-            rows.append(Row("SED-ML references and XPath targets resolve", name, False, "no SED-ML in the archive"))
+            rows.append(finding("SED-ML references and XPath targets resolve", name, False, "no SED-ML in the archive"))
             continue
 
         def consistent(path: Path = path) -> tuple[bool, str]:
@@ -182,10 +181,10 @@ def _sedml_rows(paths: list[Path], experiments: list[Experiment], reference: dic
     return rows
 
 
-def format_table(rows: list[Row]) -> str:
+def format_table(rows: list[Finding]) -> str:
     """The pass/fail table, then a closing line."""
     headers = ("check", "subject", "result", "detail")
-    cells = [(r.check, r.subject, "PASS" if r.passed else "FAIL", r.detail) for r in rows]
+    cells = [(r.check, r.subject, "PASS" if r.passed else "FAIL", r.message) for r in rows]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers[:3])]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers[:3], widths)) + "  detail"]
     lines.append("  ".join("-" * w for w in widths) + "  ------")

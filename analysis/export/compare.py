@@ -8,7 +8,8 @@ of magnitude below an observable's range compare absolutely, not as noise over n
 import numpy as np
 import pandas as pd
 
-from myokine.errors import MyokineError
+from myokine.errors import ToolError
+from myokine.results import CONDITION, TIME
 
 FLOOR = 1e-9
 TOLERANCE = 1e-6
@@ -16,30 +17,26 @@ TOLERANCE = 1e-6
 
 def max_relative_difference(result: pd.DataFrame, reference: pd.DataFrame) -> tuple[float, str]:
     """The largest relative difference over every common observable and time point, and where
-    it is (``observable`` or ``condition/observable``). Time grids and conditions must match."""
+    it is (``condition/observable``). Time grids and conditions must match."""
     if len(result) != len(reference):
-        raise MyokineError(f"{len(result)} rows against {len(reference)} in the reference")
-    if not np.allclose(result["time"].to_numpy(), reference["time"].to_numpy(), rtol=1e-12, atol=1e-9):
-        raise MyokineError("the output times differ from the reference's")
-    if "condition" in reference.columns and list(result["condition"]) != list(reference["condition"]):
-        raise MyokineError("the conditions differ from the reference's")
-    observables = [c for c in reference.columns if c not in ("time", "condition")]
+        raise ToolError(f"{len(result)} rows against {len(reference)} in the reference")
+    if not np.allclose(result[TIME].to_numpy(), reference[TIME].to_numpy(), rtol=1e-12, atol=1e-9):
+        raise ToolError("the output times differ from the reference's")
+    if list(result[CONDITION]) != list(reference[CONDITION]):
+        raise ToolError("the conditions differ from the reference's")
+    observables = [c for c in reference.columns if c not in (TIME, CONDITION)]
     missing = [name for name in observables if name not in result.columns]
     if missing:
-        raise MyokineError(f"observables missing from the result: {', '.join(missing)}")
+        raise ToolError(f"observables missing from the result: {', '.join(missing)}")
     worst, where = 0.0, ""
-    groups = reference["condition"] if "condition" in reference.columns else pd.Series("", index=reference.index)
-    for name in observables:
-        a = result[name].to_numpy(dtype=float)
-        b = reference[name].to_numpy(dtype=float)
-        for condition in dict.fromkeys(groups):
-            rows = (groups == condition).to_numpy()
-            floor = FLOOR * max(np.max(np.abs(b[rows])), np.finfo(float).tiny)
-            scale = np.maximum(np.maximum(np.abs(a[rows]), np.abs(b[rows])), floor)
-            difference = np.abs(a[rows] - b[rows]) / scale
-            if not np.all(np.isfinite(a[rows])):
-                return float("inf"), f"{condition}/{name}" if condition else name
+    for condition, rows in reference.groupby(CONDITION, sort=False).groups.items():
+        for name in observables:
+            a = result.loc[rows, name].to_numpy(dtype=float)
+            b = reference.loc[rows, name].to_numpy(dtype=float)
+            if not np.all(np.isfinite(a)):
+                return float("inf"), f"{condition}/{name}"
+            floor = FLOOR * max(np.max(np.abs(b)), np.finfo(float).tiny)
+            difference = np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), floor)
             if difference.max() > worst:
-                worst = float(difference.max())
-                where = f"{condition}/{name}" if condition else name
+                worst, where = float(difference.max()), f"{condition}/{name}"
     return worst, where

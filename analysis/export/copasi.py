@@ -4,7 +4,7 @@ COPASI's import of an L3V2 file whose model history is vCard4 can crash, so COPA
 copy whose history libsbml rewrites as vCard3. Paths given to COPASI are absolute.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import libsbml
@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.export.sbml_l2 import convert_level
-from myokine.errors import MyokineError
-from myokine.experiments import Experiment
+from myokine.errors import ToolError
+from myokine.experiments import Experiment, TimeGrid
 from myokine.fileio import write_atomically, write_text_atomically
-from myokine.observables import OBSERVABLES
+from myokine.results import CONDITION, TIME, condition_blocks, run_conditions
 from myokine.simulator import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
 
 REPORT_PRECISION = 17
@@ -31,7 +31,7 @@ def copasi_safe_sbml(sbml: str) -> str:
     history = model.getModelHistory().clone()
     model.unsetModelHistory()
     if model.setModelHistory(history) != libsbml.LIBSBML_OPERATION_SUCCESS:
-        raise MyokineError("libsbml could not re-set the model history")
+        raise ToolError("libsbml could not re-set the model history")
     return libsbml.writeSBMLToString(document)
 
 
@@ -78,7 +78,7 @@ def _open(path: Path, method: str, verb: str):
     errors = _errors()
     if not ok or errors:
         remove_datamodel(datamodel)
-        raise MyokineError(f"COPASI cannot {verb} {Path(path).name}: {'; '.join(errors) or 'failed'}")
+        raise ToolError(f"COPASI cannot {verb} {Path(path).name}: {'; '.join(errors) or 'failed'}")
     return datamodel
 
 
@@ -106,27 +106,33 @@ class CopasiSimulator:
         wanted = {**self.defaults, **parameters}
         for name, value in wanted.items():
             if name not in self.values:
-                raise MyokineError(f"COPASI model has no parameter '{name}'")
+                raise ToolError(f"COPASI model has no parameter '{name}'")
             self.values[name].setInitialValue(value)
         model.updateInitialValues(_copasi().CCore.Framework_Concentration)
 
-    def run(self, parameters: Mapping[str, float], end: float, step: float, observables: Iterable[str]) -> pd.DataFrame:
+    def run(
+        self, parameters: Mapping[str, float], grid: TimeGrid, observables: Sequence[str], where: str = ""
+    ) -> pd.DataFrame:
         self.set_parameters(parameters)
         problem = self.task.getProblem()
         problem.setOutputStartTime(0.0)
-        problem.setDuration(float(end))
-        problem.setStepNumber(int(round(end / step)))
+        problem.setDuration(float(grid.end))
+        problem.setStepNumber(grid.intervals)
         return self.run_task(observables)
 
-    def run_task(self, observables: Iterable[str]) -> pd.DataFrame:
-        """Run the time course as it is set up (e.g. as a .cps file saved it)."""
+    def process(self) -> None:
+        """Run COPASI's time course as it is set up, keeping the result in COPASI."""
         self.task.getProblem().setTimeSeriesRequested(True)
         self.task.initialize(_copasi().CCopasiTask.OUTPUT_UI)
         ok = self.task.process(True)
         self.task.restore()
         errors = _errors()
         if not ok or errors:
-            raise MyokineError(f"COPASI time course failed: {'; '.join(errors) or 'no result'}")
+            raise ToolError(f"COPASI time course failed: {'; '.join(errors) or 'no result'}")
+
+    def run_task(self, observables: Iterable[str]) -> pd.DataFrame:
+        """Run the time course as it is set up (e.g. as a .cps file saved it)."""
+        self.process()
         series = self.task.getTimeSeries()
         columns = {}
         keys = [series.getKey(i) for i in range(series.getNumVariables())]
@@ -136,23 +142,15 @@ class CopasiSimulator:
             if obj is not None and hasattr(obj, "getSBMLId"):
                 index[obj.getSBMLId()] = i
         steps = series.getRecordedSteps()
-        columns["time"] = [series.getConcentrationData(t, 0) for t in range(steps)]
+        columns[TIME] = [series.getConcentrationData(t, 0) for t in range(steps)]
         for name in observables:
             if name not in index:
-                raise MyokineError(f"COPASI time series has no '{name}'")
+                raise ToolError(f"COPASI time series has no '{name}'")
             columns[name] = [series.getConcentrationData(t, index[name]) for t in range(steps)]
         return pd.DataFrame(columns)
 
     def run_experiment(self, experiment: Experiment) -> pd.DataFrame:
-        """All conditions, shaped like ``Simulator.run_experiment``."""
-        observables = list(experiment.observables or OBSERVABLES)
-        frames = []
-        for condition in experiment.conditions:
-            frame = self.run(experiment.condition_parameters(condition), experiment.end, experiment.step, observables)
-            frame.insert(0, "condition", condition)
-            frames.append(frame)
-        result = pd.concat(frames, ignore_index=True)
-        return result if len(experiment.conditions) > 1 else result.drop(columns="condition")
+        return run_conditions(self, experiment)
 
     def save_cps(self, path: Path, experiment: Experiment) -> None:
         """Write a .cps whose time course is the experiment's first condition."""
@@ -160,18 +158,24 @@ class CopasiSimulator:
         self.set_parameters(experiment.condition_parameters(condition))
         problem = self.task.getProblem()
         problem.setDuration(float(experiment.end))
-        problem.setStepNumber(int(round(experiment.end / experiment.step)))
+        problem.setStepNumber(experiment.grid.intervals)
         self.task.setScheduled(True)
 
         def write(tmp: Path) -> None:
             if not self.datamodel.saveModel(str(tmp.resolve()), True):
-                raise MyokineError(f"COPASI could not write {path.name}: {'; '.join(_errors())}")
+                raise ToolError(f"COPASI could not write {path.name}: {'; '.join(_errors())}")
 
         write_atomically(path, write)
         self.set_parameters({})
 
     def close(self) -> None:
         remove_datamodel(self.datamodel)
+
+    def __enter__(self) -> "CopasiSimulator":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
 
 def run_sedml(sedml_path: Path, experiment: Experiment, out_dir: Path) -> pd.DataFrame:
@@ -180,14 +184,14 @@ def run_sedml(sedml_path: Path, experiment: Experiment, out_dir: Path) -> pd.Dat
     datamodel = new_datamodel()
     try:
         if not datamodel.importSEDML(str(Path(sedml_path).resolve())):
-            raise MyokineError(f"COPASI cannot import {Path(sedml_path).name}: {'; '.join(_errors())}")
+            raise ToolError(f"COPASI cannot import {Path(sedml_path).name}: {'; '.join(_errors())}")
         _errors()
         scan = datamodel.getTask("Scan").getProblem()
         runs = 1
         for i in range(scan.getNumberOfScanItems()):
             runs *= scan.getScanItem(i).getParameter("Number of steps").getUIntValue()
         if runs > MAX_SCAN_RUNS:
-            raise MyokineError(f"{Path(sedml_path).name}: COPASI would nest its ranges into {runs} runs")
+            raise ToolError(f"{Path(sedml_path).name}: COPASI would nest its ranges into {runs} runs")
         tasks = datamodel.getTaskList()
         ran = None
         for i in range(tasks.size()):
@@ -204,10 +208,10 @@ def run_sedml(sedml_path: Path, experiment: Experiment, out_dir: Path) -> pd.Dat
                 task.restore()
                 errors = _errors()
                 if not ok or errors:
-                    raise MyokineError(f"COPASI task {task.getObjectName()} failed: {'; '.join(errors)}")
+                    raise ToolError(f"COPASI task {task.getObjectName()} failed: {'; '.join(errors)}")
                 ran = target
         if ran is None:
-            raise MyokineError(f"{Path(sedml_path).name}: COPASI found no task with a report")
+            raise ToolError(f"{Path(sedml_path).name}: COPASI found no task with a report")
         return read_report(ran, experiment)
     finally:
         remove_datamodel(datamodel)
@@ -219,11 +223,11 @@ def read_report(path: Path, experiment: Experiment) -> pd.DataFrame:
     COPASI turns each SetValue of a repeated task into its own scan item and nests them (a
     cartesian product) instead of iterating their ranges in lockstep; the lockstep runs, where
     every target has its value of the same condition, are the diagonal of that product."""
-    lines = [line.strip().rstrip(",") for line in path.read_text().splitlines()]
+    lines = [line.strip().rstrip(",") for line in path.read_text(encoding="utf-8").splitlines()]
     rows = [line for line in lines if line]
     header = [name.strip() for name in rows[0].split(",")]
     data = np.array([[float(x) for x in row.split(",")] for row in rows[1:] if not row.startswith(header[0])])
-    points = int(round(experiment.end / experiment.step)) + 1
+    points = experiment.grid.points
     conditions = list(experiment.conditions)
     blocks, rest = divmod(len(data), points)
     n = len(conditions)
@@ -231,12 +235,11 @@ def read_report(path: Path, experiment: Experiment) -> pd.DataFrame:
     while n > 1 and n**depth < blocks:
         depth += 1
     if rest or blocks != n**depth:
-        raise MyokineError(f"COPASI report has {len(data)} rows, expected {points} per run of {n}")
+        raise ToolError(f"COPASI report has {len(data)} rows, expected {points} per run of {n}")
     stride = sum(n**k for k in range(depth)) if n > 1 else 0
     data = np.concatenate([data[j * stride * points:(j * stride + 1) * points] for j in range(n)])
     frame = pd.DataFrame(data, columns=header)
-    if n > 1:
-        frame.insert(0, "condition", [c for c in conditions for _ in range(points)])
+    frame.insert(0, CONDITION, condition_blocks(experiment))
     return frame
 
 
@@ -245,7 +248,7 @@ def open_archive(omex_path: Path) -> list[str]:
     datamodel = new_datamodel()
     try:
         if not datamodel.openCombineArchive(str(Path(omex_path).resolve())):
-            raise MyokineError(f"COPASI cannot open {Path(omex_path).name}: {'; '.join(_errors())}")
+            raise ToolError(f"COPASI cannot open {Path(omex_path).name}: {'; '.join(_errors())}")
         _errors()
         tasks = datamodel.getTaskList()
         return [tasks.get(i).getObjectName() for i in range(tasks.size()) if tasks.get(i).isScheduled()]

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 import libcombine
 import libsbml
 
-from myokine.errors import MyokineError
+from myokine.errors import ModelError, ToolError
 from myokine.fileio import write_atomically
 
 OMEX_LIBRARY = "http://omex-library.org"
@@ -52,7 +52,7 @@ def metadata_from_sbml(sbml_path: Path, description: str) -> Metadata:
     abstract = _first(r"<p>(.*?)</p>", notes)
     history = model.getModelHistory()
     if history is None or not history.getNumCreators() or not history.isSetCreatedDate():
-        raise MyokineError(f"{sbml_path}: the model history needs creators and a created date")
+        raise ModelError(f"{sbml_path}: the model history needs creators and a created date")
     creators = tuple(
         " ".join(filter(None, (c.getGivenName(), c.getFamilyName()))) or c.getOrganization()
         for c in history.getListCreators()
@@ -139,16 +139,16 @@ def write_archive(path: Path, entries: dict[str, Path], metadata: Metadata) -> P
         for location, source in entries.items():
             suffix = Path(location).suffix
             if suffix not in FORMATS or location in ("manifest.xml", "metadata.rdf"):
-                raise MyokineError(f"cannot add {location} to the archive")
+                raise ToolError(f"cannot add {location} to the archive")
             if not archive.addFile(str(source), f"./{location}", FORMATS[suffix], False):
-                raise MyokineError(f"libcombine could not add {location}")
+                raise ToolError(f"libcombine could not add {location}")
         itself = archive.getManifest().createContent()  # the manifest lists the archive too
         itself.setLocation(".")
         itself.setFormat(ARCHIVE_FORMAT)
         if not archive.addFileFromString(rdf, "./metadata.rdf", FORMATS[".rdf"], False):
-            raise MyokineError("libcombine could not add the metadata")
+            raise ToolError("libcombine could not add the metadata")
         if not archive.writeToFile(str(tmp)):
-            raise MyokineError(f"libcombine could not write {path.name}")
+            raise ToolError(f"libcombine could not write {path.name}")
         archive.cleanUp()
 
     write_atomically(path, write)

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from myokine.errors import MyokineError
+from myokine.errors import InputError
 
 MANIFEST = "manifest.xml"
 MANIFEST_NS = "http://identifiers.org/combine.specifications/omex-manifest"
@@ -66,7 +66,7 @@ def open_archive(path: Path, limits: Limits = Limits(), work_dir: Path | None = 
     """Check and extract the archive into a temporary folder (inside ``work_dir`` if given)."""
     path = Path(path)
     if not zipfile.is_zipfile(path):
-        raise MyokineError(f"{path.name}: not a COMBINE archive (not a zip file)")
+        raise InputError(f"{path.name}: not a COMBINE archive (not a zip file)")
     with tempfile.TemporaryDirectory(prefix="myokine-omex-", dir=work_dir) as tmp:
         root = Path(tmp).resolve()
         with zipfile.ZipFile(path) as archive:
@@ -77,27 +77,27 @@ def open_archive(path: Path, limits: Limits = Limits(), work_dir: Path | None = 
 def _extract(archive: zipfile.ZipFile, root: Path, limits: Limits, name: str) -> set[str]:
     infos = archive.infolist()
     if len(infos) > limits.entries:
-        raise MyokineError(f"{name}: {len(infos)} entries, more than {limits.entries}")
+        raise InputError(f"{name}: {len(infos)} entries, more than {limits.entries}")
     files: set[str] = set()
     total = 0
     for info in infos:
         try:
             location = safe_location(info.filename.rstrip("/") if info.is_dir() else info.filename)
         except ValueError as error:
-            raise MyokineError(f"{name}: entry {info.filename!r} refused: {error}") from None
+            raise InputError(f"{name}: entry {info.filename!r} refused: {error}") from None
         if stat.S_ISLNK(info.external_attr >> 16):
-            raise MyokineError(f"{name}: entry {info.filename!r} refused: symbolic link")
+            raise InputError(f"{name}: entry {info.filename!r} refused: symbolic link")
         if info.is_dir():
             continue
         if location in files:
-            raise MyokineError(f"{name}: entry {location!r} appears twice")
+            raise InputError(f"{name}: entry {location!r} appears twice")
         if info.file_size > limits.entry_bytes:
-            raise MyokineError(f"{name}: entry {location!r} too large ({info.file_size} bytes)")
+            raise InputError(f"{name}: entry {location!r} too large ({info.file_size} bytes)")
         if info.file_size >= RATIO_MIN_BYTES and info.file_size > limits.ratio * max(info.compress_size, 1):
-            raise MyokineError(f"{name}: entry {location!r} too highly compressed (zip bomb?)")
+            raise InputError(f"{name}: entry {location!r} too highly compressed (zip bomb?)")
         target = root.joinpath(*location.split("/"))
         if not target.resolve().is_relative_to(root):
-            raise MyokineError(f"{name}: entry {location!r} refused: leaves the folder")
+            raise InputError(f"{name}: entry {location!r} refused: leaves the folder")
         target.parent.mkdir(parents=True, exist_ok=True)
         written = 0
         with archive.open(info) as source, open(target, "xb") as sink:
@@ -105,7 +105,7 @@ def _extract(archive: zipfile.ZipFile, root: Path, limits: Limits, name: str) ->
                 written += len(chunk)
                 total += len(chunk)
                 if written > min(info.file_size, limits.entry_bytes) or total > limits.total_bytes:
-                    raise MyokineError(f"{name}: entry {location!r} is larger than it declares or allowed")
+                    raise InputError(f"{name}: entry {location!r} is larger than it declares or allowed")
                 sink.write(chunk)
         files.add(location)
     return files
@@ -113,34 +113,34 @@ def _extract(archive: zipfile.ZipFile, root: Path, limits: Limits, name: str) ->
 
 def _read_manifest(root: Path, files: set[str], name: str) -> dict[str, str]:
     if MANIFEST not in files:
-        raise MyokineError(f"{name}: no {MANIFEST}")
+        raise InputError(f"{name}: no {MANIFEST}")
     text = (root / MANIFEST).read_bytes()
     if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
-        raise MyokineError(f"{name}: {MANIFEST} declares a DOCTYPE or entities")
+        raise InputError(f"{name}: {MANIFEST} declares a DOCTYPE or entities")
     try:
         manifest = ET.fromstring(text)
     except ET.ParseError as error:
-        raise MyokineError(f"{name}: {MANIFEST} is not valid XML: {error}") from None
+        raise InputError(f"{name}: {MANIFEST} is not valid XML: {error}") from None
     if manifest.tag != f"{{{MANIFEST_NS}}}omexManifest":
-        raise MyokineError(f"{name}: {MANIFEST} is not an OMEX manifest")
+        raise InputError(f"{name}: {MANIFEST} is not an OMEX manifest")
     contents: dict[str, str] = {}
     for content in manifest.findall(f"{{{MANIFEST_NS}}}content"):
         location, format_uri = content.get("location"), content.get("format")
         if not location or not format_uri:
-            raise MyokineError(f"{name}: a manifest entry lacks a location or format")
+            raise InputError(f"{name}: a manifest entry lacks a location or format")
         if location in (".", "./"):
             continue
         try:
             location = safe_location(location)
         except ValueError as error:
-            raise MyokineError(f"{name}: manifest location {location!r} refused: {error}") from None
+            raise InputError(f"{name}: manifest location {location!r} refused: {error}") from None
         if location in contents:
-            raise MyokineError(f"{name}: manifest lists {location!r} twice")
+            raise InputError(f"{name}: manifest lists {location!r} twice")
         contents[location] = format_uri
     missing = sorted(set(contents) - files - {MANIFEST})
     if missing:
-        raise MyokineError(f"{name}: manifest lists files the archive lacks: {', '.join(missing)}")
+        raise InputError(f"{name}: manifest lists files the archive lacks: {', '.join(missing)}")
     unlisted = sorted(files - set(contents) - {MANIFEST})
     if unlisted:
-        raise MyokineError(f"{name}: files not in the manifest: {', '.join(unlisted)}")
+        raise InputError(f"{name}: files not in the manifest: {', '.join(unlisted)}")
     return contents

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 
 import libsbml
 
-from myokine.errors import MyokineError
+from myokine.errors import ModelError
 from myokine.fileio import write_text_atomically
 
 LOST_FEATURES_HEADING = "Lost in this SBML Level 2 Version 4 copy"
@@ -38,7 +38,7 @@ def convert_level(document: libsbml.SBMLDocument, level: int, version: int, stri
     properties.addOption("strict", strict)
     properties.setTargetNamespaces(libsbml.SBMLNamespaces(level, version))
     if document.convert(properties) != libsbml.LIBSBML_OPERATION_SUCCESS:
-        raise MyokineError(f"libsbml could not convert the model to SBML L{level}V{version}")
+        raise ModelError(f"libsbml could not convert the model to SBML L{level}V{version}")
 
 
 def sbml_l2v4(sbml: str) -> str:
@@ -55,7 +55,7 @@ def sbml_l2v4(sbml: str) -> str:
     # does not declare dc: rebuild the model's annotation from its history and terms.
     model.unsetAnnotation()
     if model.setModelHistory(history) != libsbml.LIBSBML_OPERATION_SUCCESS:
-        raise MyokineError("libsbml could not re-set the model history")
+        raise ModelError("libsbml could not re-set the model history")
     for term in terms:
         model.addCVTerm(term)
     items = "".join(f"<li>{escape(line)}</li>" for line in lines)
@@ -67,7 +67,7 @@ def sbml_l2v4(sbml: str) -> str:
         f"sets them as follows:</p><ul>{items}</ul></div>"
     )
     if model.appendNotes(note) != libsbml.LIBSBML_OPERATION_SUCCESS:
-        raise MyokineError("libsbml could not add the notes on lost event features")
+        raise ModelError("libsbml could not add the notes on lost event features")
     return libsbml.writeSBMLToString(document)
 
 

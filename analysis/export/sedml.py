@@ -30,10 +30,10 @@ import libsbml
 import libsedml
 import roadrunner
 
-from myokine.errors import MyokineError
+from myokine.errors import InputError, ModelError, ToolError
 from myokine.experiments import Experiment
 from myokine.fileio import write_text_atomically
-from myokine.observables import OBSERVABLES
+from myokine.interface import OBSERVABLE_IDS, OBSERVABLES
 from myokine.simulator import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
 
 LEVEL, VERSION = 1, 4
@@ -92,7 +92,7 @@ class ModelIndex:
     def __init__(self, sbml_path: Path):
         document = libsbml.readSBMLFromFile(str(sbml_path))
         if document.getNumErrors(libsbml.LIBSBML_SEV_ERROR) or document.getModel() is None:
-            raise MyokineError(f"{sbml_path}: not a readable SBML model")
+            raise ModelError(f"{sbml_path}: not a readable SBML model")
         model = document.getModel()
         self.kinds: dict[str, str] = {}
         self.value_targets: dict[str, Target] = {}  # the value a change sets, per element
@@ -130,7 +130,7 @@ class ModelIndex:
                 or not parameter.getConstant()
                 or model.getInitialAssignmentBySymbol(name) is not None
             ):
-                raise MyokineError(f"'{name}' is not a settable parameter of the model")
+                raise InputError(f"'{name}' is not a settable parameter of the model")
             defaults[name] = parameter.getValue()
             parameter.setValue(value)
         try:
@@ -163,13 +163,13 @@ class ModelIndex:
 
     def observable_target(self, name: str) -> Target:
         if self.kinds.get(name) not in ("parameter", "species"):
-            raise MyokineError(f"observable '{name}' is not a parameter or species of the model")
+            raise InputError(f"observable '{name}' is not a parameter or species of the model")
         return Target(self.kinds[name], name)
 
 
 def _check(status: int, what: str) -> None:
     if status != libsedml.LIBSEDML_OPERATION_SUCCESS:
-        raise MyokineError(f"libsedml could not set {what} (status {status})")
+        raise ToolError(f"libsedml could not set {what} (status {status})")
 
 
 def condition_split(experiment: Experiment) -> tuple[dict[str, float], dict[str, list[float]]]:
@@ -194,7 +194,7 @@ def experiment_sedml(
     observables: Iterable[str] | None = None,
 ) -> libsedml.SedDocument:
     """The SED-ML document of one experiment; ``source`` is the model's path relative to it."""
-    observables = list(experiment.observables or OBSERVABLES if observables is None else observables)
+    observables = list(observables or experiment.observables or OBSERVABLE_IDS)
     shared, varying = condition_split(experiment)
     doc = libsedml.SedDocument(LEVEL, VERSION)
     doc.getNamespaces().add(SBML_NS, "sbml")
@@ -213,10 +213,7 @@ def experiment_sedml(
     simulation.setInitialTime(0.0)
     simulation.setOutputStartTime(0.0)
     simulation.setOutputEndTime(float(experiment.end))
-    steps = experiment.end / experiment.step
-    if abs(steps - round(steps)) > 1e-9 * max(1.0, steps):
-        raise MyokineError(f"{experiment.name}: end is not a multiple of step")
-    _check(simulation.setNumberOfSteps(int(round(steps))), "number of steps")
+    _check(simulation.setNumberOfSteps(experiment.grid.intervals), "number of steps")
     algorithm = simulation.createAlgorithm()
     algorithm.setKisaoID(KISAO_CVODE)
     for kisao, value in ((KISAO_RELATIVE_TOLERANCE, RELATIVE_TOLERANCE), (KISAO_ABSOLUTE_TOLERANCE, ABSOLUTE_TOLERANCE)):
@@ -331,7 +328,7 @@ def _add_outputs(
     report.setName(experiment.title)
     for column, name in enumerate([TIME_ID, *observables]):
         if name != TIME_ID:
-            generator(name, name, index.observable_target(name))
+            generator(name, _label(name), index.observable_target(name))
         data_set = report.createDataSet()
         data_set.setId(f"column_{column}")
         data_set.setLabel(name)
@@ -339,12 +336,18 @@ def _add_outputs(
     for name in observables:
         plot = doc.createPlot2D()
         plot.setId(f"plot_{name}")
-        plot.setName(f"{experiment.title}: {name}")
+        plot.setName(f"{experiment.title}: {_label(name)}")
         curve = plot.createCurve()
         curve.setId(f"curve_{name}")
-        curve.setName(name)
+        curve.setName(_label(name))
         curve.setXDataReference(TIME_ID)
         curve.setYDataReference(name)
+
+
+def _label(observable: str) -> str:
+    """``name (unit)`` of an observable of the public interface; its id otherwise."""
+    entry = OBSERVABLES.get(observable)
+    return f"{entry.name} ({entry.display_unit})" if entry else observable
 
 
 def _notes(experiment: Experiment) -> str:

@@ -1,8 +1,7 @@
 """Execute SED-ML documents and COMBINE archives with tellurium's SED-ML engine.
 
 Results are read back from the report tellurium writes (CSV; a repeated task gives one block of
-rows per repeat) into frames shaped like the runner's, with a ``condition`` column when an
-experiment has several conditions. tellurium also renders every plot of the document.
+rows per repeat) into frames shaped like the runner's. tellurium also renders every plot of the document.
 """
 
 import contextlib
@@ -11,27 +10,22 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import pandas as pd  # noqa: E402
-
-from analysis.export.sedml import REPORT_ID  # noqa: E402
-from myokine.errors import MyokineError  # noqa: E402
-from myokine.experiments import Experiment  # noqa: E402
+from analysis.export.sedml import REPORT_ID
+from myokine.errors import ToolError
+from myokine.experiments import Experiment
+from myokine.results import CONDITION, condition_blocks
 
 
 def report_frame(path: Path, experiment: Experiment) -> pd.DataFrame:
-    """A report CSV as a runner-shaped frame (time, observables, and conditions if several)."""
+    """A report CSV (one block of rows per condition) as a runner-shaped frame."""
     frame = pd.read_csv(path)
-    conditions = list(experiment.conditions)
-    points = int(round(experiment.end / experiment.step)) + 1
-    if len(frame) != points * len(conditions):
-        raise MyokineError(
-            f"{path.name}: {len(frame)} rows, expected {points} per condition x {len(conditions)}"
-        )
-    if len(conditions) > 1:
-        frame.insert(0, "condition", [c for c in conditions for _ in range(points)])
+    blocks = condition_blocks(experiment)
+    if len(frame) != len(blocks):
+        raise ToolError(f"{path.name}: {len(frame)} rows, expected {len(blocks)} "
+                        f"({experiment.grid.points} per condition)")
+    frame.insert(0, CONDITION, blocks)
     return frame
 
 
@@ -73,10 +67,11 @@ def run_archive(omex_path: Path, work_dir: Path) -> dict[str, list[str]]:
 
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
-    """tellurium prints every output it writes and opens a figure per plot: keep the console
-    clean and close the figures."""
+    """tellurium prints every output it writes and draws every plot through pyplot: keep the
+    console clean, draw off-screen, and close the figures."""
     import matplotlib.pyplot as plt
 
+    plt.switch_backend("Agg")
     try:
         with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from myokine.errors import MyokineError
+from myokine.errors import ToolError
 from myokine.paths import ROOT
 
 VALIDATOR = ROOT / ".venv-validator" / "bin" / "biosimulators-utils"
@@ -26,13 +26,16 @@ class Validation:
 def validate_project(omex_path: Path, validator: Path = VALIDATOR) -> Validation:
     """Validate a COMBINE archive offline; valid means exit status 0."""
     if not validator.exists():
-        raise MyokineError(f"no validator at {validator}; run 'make validator' first")
-    run = subprocess.run(
-        [str(validator), "validate-project", str(Path(omex_path).resolve())],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-    )
+        raise ToolError(f"no validator at {validator}; run 'make validator' first")
+    try:
+        run = subprocess.run(
+            [str(validator), "validate-project", str(Path(omex_path).resolve())],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"the validator did not finish within {TIMEOUT_SECONDS} s") from None
     output = run.stdout + run.stderr
     summary = re.search(r"^Archive contains .*$", output, re.MULTILINE)
     lines = [line.strip() for line in output.splitlines() if line.strip()]

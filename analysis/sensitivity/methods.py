@@ -9,27 +9,25 @@
 Every method runs its simulations through ``run_ensemble``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from SALib.analyze import morris as morris_analyze  # noqa: E402
-from SALib.analyze import sobol as sobol_analyze  # noqa: E402
-from SALib.sample import morris as morris_sample  # noqa: E402
-from SALib.sample import sobol as sobol_sample  # noqa: E402
-
-from analysis.sensitivity.ensemble import EnsembleResult, ModelOutputs, run_ensemble  # noqa: E402
-from analysis.sensitivity.mca import control_coefficients  # noqa: E402
-from analysis.sensitivity.parameters import UNCERTAINTY, Uncertain, uncertain_parameters  # noqa: E402
-from myokine.errors import MyokineError  # noqa: E402
-from myokine.fileio import write_atomically, write_csv  # noqa: E402
-from myokine.simulator import load_simulator  # noqa: E402
+from analysis.sensitivity.ensemble import EnsembleResult, ModelOutputs, run_ensemble
+from analysis.sensitivity.mca import control_coefficients
+from analysis.sensitivity.parameters import UNCERTAINTY, Uncertain, uncertain_parameters
+from myokine.errors import InputError, SimulationError
+from myokine.fileio import write_atomically, write_csv
+from myokine.parallel import Engine
+from myokine.simulator import load_simulator
 
 LOCAL_STEP = 1e-3
 LOCAL_TOLERANCE = 1e-10
@@ -40,10 +38,8 @@ MORRIS_SCREEN_TRAJECTORIES = 20
 
 @dataclass
 class Settings:
-    workers: int | None = None
-    scheduler: str | None = None
+    engine: Engine = field(default_factory=Engine)
     seed: int = 20261123
-    progress: bool = True
     uncertainty: Path = UNCERTAINTY  # the parameter ranges
 
 
@@ -61,8 +57,7 @@ def _nominal(parameters: list[Uncertain]) -> np.ndarray:
 
 def _ensemble(evaluate: ModelOutputs, samples: np.ndarray, settings: Settings, what: str) -> EnsembleResult:
     result = run_ensemble(
-        evaluate, samples, evaluate.output_names, [p.name for p in evaluate.parameters],
-        settings.workers, settings.scheduler, settings.progress, what,
+        evaluate, samples, evaluate.output_names, [p.name for p in evaluate.parameters], settings.engine, what
     )
     if result.failed:
         first = result.failures.iloc[0]
@@ -71,7 +66,7 @@ def _ensemble(evaluate: ModelOutputs, samples: np.ndarray, settings: Settings, w
     return result
 
 
-class FailedSamples(MyokineError):
+class FailedSamples(SimulationError):
     """Some samples failed; the analysis cannot go on, the failures are kept for the report."""
 
     def __init__(self, result: EnsembleResult, message: str):
@@ -125,7 +120,7 @@ def screen(morris_table: pd.DataFrame, size: int = SCREEN_SIZE) -> list[str]:
 
 def check_sobol_size(n: int) -> None:
     if n < 2 or n & (n - 1):
-        raise MyokineError(f"Sobol sample size N must be a power of two, got {n}")
+        raise InputError(f"Sobol sample size N must be a power of two, got {n}")
 
 
 def sobol(n: int, names: list[str], settings: Settings) -> pd.DataFrame:
@@ -161,7 +156,8 @@ def plot_bars(table: pd.DataFrame, value: str, error: str | None, path: Path, ti
     outputs = list(dict.fromkeys(table["output"]))
     columns = 3
     rows = -(-len(outputs) // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(5 * columns, 3.2 * rows), squeeze=False)
+    figure = Figure(figsize=(5 * columns, 3.2 * rows), layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False)
     for ax, output in zip(axes.flat, outputs):
         data = table[table["output"] == output].assign(size=lambda d: d[value].abs())
         data = data.sort_values("size", ascending=False).head(10)
@@ -174,9 +170,7 @@ def plot_bars(table: pd.DataFrame, value: str, error: str | None, path: Path, ti
     for ax in axes.flat[len(outputs):]:
         ax.set_visible(False)
     figure.suptitle(title)
-    figure.tight_layout()
     write_atomically(path, lambda tmp: figure.savefig(tmp, format="png", dpi=100))
-    plt.close(figure)
 
 
 def plot_heatmap(
@@ -186,13 +180,12 @@ def plot_heatmap(
     grid = table.pivot(index=rows, columns=columns, values=value)
     grid = grid.loc[grid.abs().max(axis=1).sort_values(ascending=False).index[:25]]
     grid = grid[grid.abs().max(axis=0).sort_values(ascending=False).index[:25]]
-    figure, ax = plt.subplots(figsize=(1.0 + 0.6 * grid.shape[1], 1.5 + 0.3 * grid.shape[0]))
+    figure = Figure(figsize=(1.0 + 0.6 * grid.shape[1], 1.5 + 0.3 * grid.shape[0]), layout="constrained")
+    ax = figure.subplots()
     diverging = (grid < 0).any().any()
     sns.heatmap(grid, ax=ax, cmap="vlag" if diverging else "viridis", center=0 if diverging else None)
     ax.set_title(title)
-    figure.tight_layout()
     write_atomically(path, lambda tmp: figure.savefig(tmp, format="png", dpi=100))
-    plt.close(figure)
 
 
 def run(method: str, n: int, settings: Settings, out: Path) -> list[Path]:
@@ -234,7 +227,7 @@ def run(method: str, n: int, settings: Settings, out: Path) -> list[Path]:
             plot_heatmap(table, "ST", out / "sobol_heatmap.png", "Sobol total-order indices")
             written += [out / "sobol.png", out / "sobol_heatmap.png"]
         else:
-            raise MyokineError(f"unknown method '{method}'; use local, morris or sobol")
+            raise InputError(f"unknown method '{method}'; use local, morris or sobol")
     except FailedSamples as error:
         save(error.result.failures, "failures.csv")
         raise

@@ -12,8 +12,9 @@ from functools import cache
 
 import numpy as np
 
-from myokine.experiments import find_experiment
-from myokine.simulator import Simulator
+from myokine.experiments import TimeGrid, find_experiment
+from myokine.results import TIME
+from myokine.simulator import RELATIVE_TOLERANCE, Simulator
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,10 @@ def _runs(outputs: tuple[Output, ...]) -> dict[tuple[str, str], list[Output]]:
 
 
 def compute_outputs(
-    simulator: Simulator, changes: Mapping[str, float], outputs: tuple[Output, ...] = OUTPUTS
+    simulator: Simulator,
+    changes: Mapping[str, float],
+    outputs: tuple[Output, ...] = OUTPUTS,
+    relative_tolerance: float = RELATIVE_TOLERANCE,
 ) -> np.ndarray:
     """The outputs for one parameter set: one simulation per experiment, recording only the
     observables needed, and only the last point where only the end value is needed."""
@@ -68,10 +72,10 @@ def compute_outputs(
         experiment = _experiment(name)
         parameters = {**experiment.condition_parameters(condition), **changes}
         only_end = all(output.statistic == "end" for output in wanted)
-        step = experiment.end if only_end else experiment.step
+        grid = TimeGrid(experiment.end, experiment.end) if only_end else experiment.grid
         observables = sorted({output.observable for output in wanted})
-        frame = simulator.run(parameters, experiment.end, step, observables, where=f"{name}/{condition}")
-        time = frame["time"].to_numpy()
+        frame = simulator.run(parameters, grid, observables, f"{name}/{condition}", relative_tolerance=relative_tolerance)
+        time = frame[TIME].to_numpy()
         for output in wanted:
             series = frame[output.observable].to_numpy()
             if output.statistic == "peak":

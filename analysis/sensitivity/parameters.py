@@ -1,20 +1,20 @@
-"""The uncertain parameters of the model and their ranges (``uncertainty.toml`` + model notes).
+"""The uncertain parameters of the model and their ranges (``uncertainty.toml`` + provenance tags).
 
-The model's notes say which values are "Assumed"; ``uncertainty.toml`` says how far each may
-vary. Log-scaled parameters are sampled as natural logarithms, so sensitivity indices refer to
+The parameters' provenance tags say which values are assumed (``Assumed:``, but not ``Assumed
+(scale only):``, which no output depends on); ``uncertainty.toml`` says how far each may vary. Log-scaled parameters are sampled as natural logarithms, so sensitivity indices refer to
 relative (fold) changes of those parameters.
 """
 
 import math
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import libsbml
 
-from myokine.errors import MyokineError
+from myokine.errors import InputError
 from myokine.paths import SBML_PATH
+from myokine.provenance import note_text, parse_tag
 from myokine.simulator import is_settable
 
 UNCERTAINTY = Path(__file__).with_name("uncertainty.toml")
@@ -39,10 +39,6 @@ class Uncertain:
         return math.exp(sampled) if self.scale == "log" else sampled
 
 
-def _notes(parameter: libsbml.Parameter) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", parameter.getNotesString()).split())
-
-
 def uncertain_parameters(
     sbml_path: Path = SBML_PATH, uncertainty: Path = UNCERTAINTY
 ) -> list[Uncertain]:
@@ -54,20 +50,20 @@ def uncertain_parameters(
     settable = {p.getId(): p for p in model.getListOfParameters() if is_settable(model, p)}
     unknown = sorted(set(overrides) - set(settable))
     if unknown:
-        raise MyokineError(f"{uncertainty}: not settable model parameters: {', '.join(unknown)}")
+        raise InputError(f"{uncertainty}: not settable model parameters: {', '.join(unknown)}")
     result = []
     for name, parameter in settable.items():
-        notes = _notes(parameter)
+        tag = parse_tag(note_text(parameter))
         value = parameter.getValue()
         if name in overrides:
             spec = overrides[name]
             entry = Uncertain(name, value, spec["low"], spec["high"], spec["scale"], spec["why"])
-        elif "Assumed" in notes and "scale only" not in notes:
+        elif tag and tag.kind == "assumed" and not tag.scale_only:
             entry = Uncertain(name, value, value / fold, value * fold, "log", f"assumed; {fold:g}-fold range")
         else:
             continue
         if not (entry.low <= value <= entry.high) or entry.scale not in ("log", "linear"):
-            raise MyokineError(f"{uncertainty}: {name}: range [{entry.low}, {entry.high}] ({entry.scale}) excludes {value}")
+            raise InputError(f"{uncertainty}: {name}: range [{entry.low}, {entry.high}] ({entry.scale}) excludes {value}")
         result.append(entry)
     return result
 

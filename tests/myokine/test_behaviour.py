@@ -3,20 +3,20 @@
 import numpy as np
 import pytest
 
-from myokine.experiments import load_experiment
+from myokine.experiments import TimeGrid, load_experiment
 from myokine.paths import SIMULATIONS_DIR
 
 ACUTE = load_experiment(SIMULATIONS_DIR / "acute_bout.toml")
 
 
 def peak_il6(simulator, **changes):
-    frame = simulator.run(ACUTE.condition_parameters("default") | changes, 1440, 2, ["IL6_plasma"])
+    frame = simulator.run(ACUTE.condition_parameters("default") | changes, TimeGrid(1440, 2), ["IL6_plasma"])
     return frame["IL6_plasma"].max()
 
 
 @pytest.mark.parametrize("rest", [{"bout_count": 0}, {"exercise_intensity": 0}])
 def test_resting_subject_is_steady_for_24_h(simulator, rest):
-    frame = simulator.run(rest, 1440, 10, states=True)
+    frame = simulator.run(rest, TimeGrid(1440, 10), states=True)
     values = frame.drop(columns="time")
     initial = values.iloc[0]
     deviation = (values - initial).abs().max() / initial.abs()
@@ -24,7 +24,7 @@ def test_resting_subject_is_steady_for_24_h(simulator, rest):
 
 
 def test_rest_experiment_is_steady(results):
-    values = results["rest_24h"].drop(columns="time")
+    values = results["rest_24h"].drop(columns=["condition", "time"])
     assert ((values - values.iloc[0]).abs().max() / values.iloc[0].abs()).max() < 0.01
 
 
@@ -66,7 +66,7 @@ def test_energy_stress_threshold_for_ampk(simulator):
     def ampk(intensity):
         frame = simulator.run(
             ACUTE.condition_parameters("default") | {"exercise_intensity": intensity},
-            240, 2, ["AMPK_activity_fold"],
+            TimeGrid(240, 2), ["AMPK_activity_fold"],
         )
         return frame["AMPK_activity_fold"].max()
 
@@ -88,7 +88,7 @@ def test_il6_infusion_raises_plasma_il6_only_while_it_runs(results):
 def test_every_daily_bout_happens(simulator, experiments):
     training = experiments["training_6_weeks"]
     frame = simulator.run(
-        training.condition_parameters("default"), training.end, 5, ["exercising", "bouts_started"]
+        training.condition_parameters("default"), TimeGrid(training.end, 5), ["exercising", "bouts_started"]
     )
     starts = np.flatnonzero(np.diff(frame["exercising"].to_numpy()) > 0.5)
     assert len(starts) == 42
@@ -97,10 +97,10 @@ def test_every_daily_bout_happens(simulator, experiments):
 
 
 def test_no_bout_when_bout_count_is_zero(simulator):
-    frame = simulator.run({"bout_count": 0}, 1440, 5, ["exercising", "bouts_started"])
+    frame = simulator.run({"bout_count": 0}, TimeGrid(1440, 5), ["exercising", "bouts_started"])
     assert frame["exercising"].max() == 0 and frame["bouts_started"].max() == 0
 
 
 def test_bout_at_time_zero_fires(simulator):
-    frame = simulator.run({"bout_start": 0, "bout_duration": 30}, 60, 1, ["exercising"])
+    frame = simulator.run({"bout_start": 0, "bout_duration": 30}, TimeGrid(60, 1), ["exercising"])
     assert frame["exercising"].iloc[1] == 1 and frame["exercising"].iloc[-1] == 0

@@ -28,7 +28,7 @@ def test_zero_libsbml_errors_and_warnings_with_unit_checks():
 def test_validation_reports_unit_errors():
     # The check must be able to fail: a rate law with the wrong units is reported.
     broken = SBML_PATH.read_text(encoding="utf-8").replace("<ci> k_ca </ci>", "<ci> Ca_rest </ci>", 1)
-    assert any(issue.code == 10513 or "units" in issue.message for issue in validate(broken))
+    assert any(f.check == "libsbml 10513" or "units" in f.message for f in validate(broken))
 
 
 def test_sbml_is_level3_version2():
@@ -71,7 +71,7 @@ def test_unit_inconsistency_fails_the_build(models_copy, tmp_path):
     module = models_copy / "04_circulation.ant"
     text = module.read_text(encoding="utf-8")
     module.write_text(text.replace("k_il6_clearance = 0.58 per_min", "k_il6_clearance = 0.58 nM"))
-    with pytest.raises(MyokineError, match="libsbml errors/warnings"):
+    with pytest.raises(MyokineError, match=r"models/04_circulation\.ant:\d+ \(IL6_clearance\): .*libsbml 105"):
         build(models_copy, tmp_path / "out.xml")
     assert not (tmp_path / "out.xml").exists()
 
@@ -81,6 +81,31 @@ def test_validation_reports_unit_scale_errors():
     sbml = SBML_PATH.read_text(encoding="utf-8")
     broken = re.sub(r'(id="lactate_plasma"[^>]*units=)"mM"', r'\1"nM"', sbml)
     assert broken != sbml
-    issues = validate(broken)
-    assert [issue.code for issue in issues] == [0]
-    assert "rule for lactate_plasma" in issues[0].message
+    findings = validate(broken)
+    assert [finding.check for finding in findings] == ["unit scales"]
+    assert "rule for lactate_plasma" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("module", "edit", "message"),
+    [
+        ("06_brain.ant", lambda text: text + "k_ca = 3 per_min\n",
+         r"models/06_brain\.ant:\d+: error: one definition per id: k_ca is already defined in models/02_signaling\.ant"),
+        ("06_brain.ant", lambda text: text + "x_new = 50 uM\nx_new notes \"Assumed: new.\"\n",
+         r"models/06_brain\.ant:\d+: error: declared units: unknown unit 'uM'"),
+        ("03_secretion.ant", lambda text: text.replace("// Uses: active_muscle_mass, ", "// Uses: "),
+         r"models/03_secretion\.ant: error: module header lists Uses: missing active_muscle_mass"),
+        ("03_secretion.ant", lambda text: text.replace("keller2001, matthews2009", "keller2001, nobody2099, matthews2009"),
+         r"unknown reference key 'nobody2099'"),
+        ("04_circulation.ant", lambda text: text.replace('notes "Cited [dwivedi2014]:', 'notes "'),
+         r"parameter k_il6_clearance: error: provenance tag: its note must start with a provenance tag"),
+        ("01_protocol.ant", lambda text: text.replace("bout_duration = 60 minute", "bout_duration = 6000 minute"),
+         r"parameter bout_duration: error: protocol table: default 6000 is outside \[1, 720\]"),
+    ],
+)
+def test_lint_locates_every_mistake_in_its_module(models_copy, tmp_path, module, edit, message):
+    path = models_copy / module
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(MyokineError, match=message):
+        build(models_copy, tmp_path / "out.xml")
+    assert not (tmp_path / "out.xml").exists()

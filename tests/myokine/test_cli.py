@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from myokine.cli import main
-from myokine.observables import OBSERVABLES
+from myokine.interface import OBSERVABLE_IDS as OBSERVABLES
 from myokine.paths import SIMULATIONS_DIR
 
 MYOKINE = Path(sys.executable).with_name("myokine")
@@ -28,7 +28,7 @@ def test_simulate_writes_time_and_observables(tmp_path):
             "--step", "5", "--out", str(out)]
     assert main(args) == 0
     frame = pd.read_csv(out)
-    assert list(frame.columns) == ["time", *OBSERVABLES]
+    assert list(frame.columns) == ["condition", "time", *OBSERVABLES]
     assert frame["time"].iloc[-1] == 300 and len(frame) == 61
 
 
@@ -36,7 +36,7 @@ def test_simulate_accepts_an_experiment_file(tmp_path, capsys):
     path = tmp_path / "mine.toml"
     path.write_text('title = "short"\nend = 30\nstep = 10\n[parameters]\nbout_count = 0\n')
     assert main(["simulate", str(path)]) == 0
-    assert capsys.readouterr().out.splitlines()[0].startswith("time,")
+    assert capsys.readouterr().out.splitlines()[0].startswith("condition,time,")
 
 
 def test_set_changes_the_result(tmp_path):
@@ -74,7 +74,8 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, args, messag
     [
         (["--method", "sobol", "--n", "1000"], "must be a power of two, got 1000"),
         (["--method", "morris", "--n", "0"], "--n must be at least 1"),
-        (["--workers", "0"], "--workers must be at least 1"),
+        (["--workers", "0"], "--workers must be between 1 and"),
+        (["--workers", "1000"], "--workers must be between 1 and"),
     ],
 )
 def test_bad_sensitivity_settings_are_refused_before_any_run(tmp_path, capsys, args, message):
@@ -123,4 +124,4 @@ def test_report_writes_a_csv_and_a_figure_per_experiment(tmp_path):
     for name in names:
         assert (tmp_path / f"{name}.csv").stat().st_size > 0
         assert (tmp_path / f"{name}.png").read_bytes().startswith(b"\x89PNG")
-    assert "| IL6_plasma | pg/mL |" in (tmp_path / "report.md").read_text()
+    assert "| IL6_plasma | pg/mL |" in (tmp_path / "report.md").read_text(encoding="utf-8")

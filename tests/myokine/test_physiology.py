@@ -4,7 +4,7 @@ whole-body model."""
 
 import pytest
 
-from myokine.observables import OBSERVABLES
+from myokine.interface import OBSERVABLE_IDS as OBSERVABLES
 
 MOVE_MIN = 0.05  # a move changes the observable by at least 5 % of its starting value
 STAY_MAX = 0.04  # staying put keeps it within 4 %

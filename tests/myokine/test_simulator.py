@@ -1,10 +1,14 @@
 """The runner: tidy output, parameter changes that do not leak between runs, clear errors."""
 
+import re
+
 import numpy as np
 import pytest
 
+from myokine.experiments import TimeGrid
+
 from myokine import MyokineError, Simulator, load_experiment, simulate
-from myokine.observables import OBSERVABLES
+from myokine.interface import OBSERVABLE_IDS as OBSERVABLES
 from myokine.paths import SBML_PATH, SIMULATIONS_DIR
 
 ACUTE = load_experiment(SIMULATIONS_DIR / "acute_bout.toml")
@@ -12,7 +16,7 @@ ACUTE = load_experiment(SIMULATIONS_DIR / "acute_bout.toml")
 
 def test_output_is_one_row_per_time_point_and_one_column_per_observable():
     frame = simulate(ACUTE)
-    assert list(frame.columns) == ["time", *OBSERVABLES]
+    assert list(frame.columns) == ["condition", "time", *OBSERVABLES]
     assert len(frame) == 1440 // 2 + 1
     assert np.allclose(np.diff(frame["time"]), 2)
 
@@ -25,20 +29,20 @@ def test_conditions_share_one_frame():
 
 def test_changed_parameters_do_not_leak_into_the_next_run(simulator):
     fresh = Simulator(SBML_PATH)
-    expected = fresh.run(ACUTE.parameters, 600, 5)
-    simulator.run(ACUTE.parameters | {"active_muscle_mass": 2.5, "glycogen_initial": 0.5}, 600, 5)
-    again = simulator.run(ACUTE.parameters, 600, 5)
+    expected = fresh.run(ACUTE.parameters, TimeGrid(600, 5))
+    simulator.run(ACUTE.parameters | {"active_muscle_mass": 2.5, "glycogen_initial": 0.5}, TimeGrid(600, 5))
+    again = simulator.run(ACUTE.parameters, TimeGrid(600, 5))
     assert np.allclose(again.to_numpy(), expected.to_numpy(), rtol=1e-10, atol=0)
 
 
 def test_initial_assignments_follow_changed_parameters(simulator):
-    frame = simulator.run({"glycogen_initial": 0.6, "bout_count": 0}, 10, 10, ["glycogen_fraction"])
+    frame = simulator.run({"glycogen_initial": 0.6, "bout_count": 0}, TimeGrid(10, 10), ["glycogen_fraction"])
     assert frame["glycogen_fraction"].iloc[0] == pytest.approx(0.6)
 
 
 def test_same_input_gives_identical_output(simulator):
-    first = simulator.run(ACUTE.parameters, 1440, 10)
-    second = simulator.run(ACUTE.parameters, 1440, 10)
+    first = simulator.run(ACUTE.parameters, TimeGrid(1440, 10))
+    second = simulator.run(ACUTE.parameters, TimeGrid(1440, 10))
     assert first.equals(second)
 
 
@@ -51,17 +55,19 @@ def test_same_input_gives_identical_output(simulator):
         ({"exercise_intensity": float("nan")}, "exercise_intensity must be finite"),
         ({"exercise_intensity": float("inf")}, "exercise_intensity must be finite"),
         ({"bout_count": 1.5}, "bout_count must be a whole number"),
-        ({"il6r_blockade": 2}, "il6r_blockade must be at most 1"),
+        ({"il6r_blockade": 2}, "il6r_blockade must be within [0, 1]"),
+        ({"exercise_intensity": 5}, "exercise_intensity must be within [0, 1.2]"),
+        ({"bout_count": 3, "bout_duration": 60, "bout_interval": 30}, "bout_interval (30 min) is shorter than bout_duration"),
     ],
 )
 def test_bad_parameter_values_are_refused(simulator, changes, message):
-    with pytest.raises(MyokineError, match=message.replace("(", r"\(")):
-        simulator.run(changes, 60, 1)
+    with pytest.raises(MyokineError, match=re.escape(message)):
+        simulator.run(changes, TimeGrid(60, 1))
 
 
 def test_unknown_observable_is_refused(simulator):
     with pytest.raises(MyokineError, match="unknown observable 'IL6_plasm'"):
-        simulator.run({}, 60, 1, ["IL6_plasm"])
+        simulator.run({}, TimeGrid(60, 1), ["IL6_plasm"])
 
 
 @pytest.mark.parametrize(("end", "step"), [(-10, 1), (0, 1), (60, 0), (60, 7), (10, 20)])
@@ -78,4 +84,4 @@ def test_failed_integration_is_reported(tmp_path):
     path = tmp_path / "broken.xml"
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(MyokineError, match="integration failed"):
-        Simulator(path).run({"bout_count": 0}, 1440, 10)
+        Simulator(path).run({"bout_count": 0}, TimeGrid(1440, 10))

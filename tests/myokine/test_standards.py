@@ -6,7 +6,7 @@ import re
 import libsbml
 import pytest
 
-from myokine.observables import OBSERVABLES
+from myokine.interface import OBSERVABLE_IDS as OBSERVABLES
 
 IDENTIFIERS = re.compile(r"^https://identifiers\.org/(uniprot|CHEBI|UBERON|GO|CL|taxonomy):\S+$")
 # Units of DESIGN.md's observables in SI: (base units and exponents, factor).

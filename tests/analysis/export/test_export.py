@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.export import copasi
-from analysis.export.check import Row, check_bundle, format_table
+from analysis.export.check import check_bundle, finding, format_table
 from analysis.export.compare import max_relative_difference
 from analysis.export.bundle import CPS_EXPERIMENT, Bundle
 from analysis.export.omex_read import open_archive
@@ -22,7 +22,7 @@ from analysis.export.sedml import condition_split
 from analysis.export.sedml_check import check_sedml
 from analysis.export.validator import validate_project
 from myokine.cli import main
-from myokine.observables import OBSERVABLES
+from myokine.interface import OBSERVABLE_IDS as OBSERVABLES
 
 ENGINE_CHECKS = ("COPASI vs roadrunner", "tellurium SED-ML vs runner", "COPASI SED-ML vs runner")
 
@@ -52,7 +52,7 @@ def extracted(bundle, tmp_path_factory):
 def test_export_writes_the_bundle(bundle):
     for path in bundle.files():
         assert path.stat().st_size > 0, path
-    readme = bundle.readme.read_text()
+    readme = bundle.readme.read_text(encoding="utf-8")
     assert "CC-BY 4.0" in readme and "References" in readme and "figures/acute_bout.png" in readme
 
 
@@ -65,11 +65,11 @@ def test_every_experiment_is_checked_in_every_engine(rows, experiments):
     for check in (*ENGINE_CHECKS, "SED-ML references and XPath targets resolve"):
         assert {row.subject for row in rows if row.check == check} == set(experiments), check
     validation = [row for row in rows if row.check == "biosimulators-utils validate-project"]
-    assert validation[0].detail.startswith(f"Archive contains {len(experiments)} SED-ML documents")
+    assert validation[0].message.startswith(f"Archive contains {len(experiments)} SED-ML documents")
 
 
 def test_table_says_fail_and_counts():
-    table = format_table([Row("a", "x", True, "fine"), Row("b", "y", False, "broken")])
+    table = format_table([finding("a", "x", True, "fine"), finding("b", "y", False, "broken")])
     assert "FAIL" in table and "broken" in table
     assert table.splitlines()[-1] == "1 of 2 checks passed, 1 FAILED"
 
@@ -81,7 +81,7 @@ def test_archive_holds_sbml_sedml_figures_and_metadata(extracted, experiments):
     for name in experiments:
         assert contents[f"{name}.sedml"] == "http://identifiers.org/combine.specifications/sed-ml"
         assert (folder / "figures" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
-    rdf = (folder / "metadata.rdf").read_text()
+    rdf = (folder / "metadata.rdf").read_text(encoding="utf-8")
     for needle in ("dc:title", "dc:abstract", "dc:creator", "dc:created", "dc:modified",
                    "creativecommons.org/licenses/by/4.0", "taxonomy:9606", "dcterms:references",
                    'rdf:about="http://omex-library.org/myokine.omex"'):
@@ -152,27 +152,24 @@ def test_sedml_check_finds_dangling_references_and_targets(extracted, tmp_path, 
 
 
 def test_relative_difference_sees_a_small_change():
-    reference = pd.DataFrame({"time": [0.0, 1.0], "x": [1.0, 2.0]})
+    reference = pd.DataFrame({"condition": ["a", "a"], "time": [0.0, 1.0], "x": [1.0, 2.0]})
     nudged = reference.assign(x=[1.0, 2.0 * (1 + 3e-6)])
     worst, where = max_relative_difference(nudged, reference)
-    assert worst == pytest.approx(3e-6, rel=1e-3) and where == "x"
+    assert worst == pytest.approx(3e-6, rel=1e-3) and where == "a/x"
 
 
 def test_copasi_sees_a_parameter_change(bundle, experiments, simulator):
     """The COPASI simulator is not trivially equal: a changed parameter moves its output."""
     experiment = experiments[CPS_EXPERIMENT]
-    model = copasi.CopasiSimulator(bundle.copasi_sbml)
-    try:
-        changed = experiment.with_changes({"exercise_intensity": 0.4})
+    changed = experiment.with_changes({"exercise_intensity": 0.4})
+    with copasi.CopasiSimulator(bundle.copasi_sbml) as model:
         result = model.run_experiment(changed)
-    finally:
-        model.close()
     assert max_relative_difference(result, simulator.run_experiment(changed))[0] < 1e-6
     assert max_relative_difference(result, simulator.run_experiment(experiment))[0] > 1e-2
 
 
 def test_copasi_safe_copy_is_l3v1_with_vcard3_creators(bundle):
-    text = bundle.copasi_sbml.read_text()
+    text = bundle.copasi_sbml.read_text(encoding="utf-8")
     assert 'level="3" version="1"' in text and "vCard:Family" in text and "vCard4:" not in text
     model = libsbml.readSBMLFromString(text).getModel()
     assert model.getModelHistory().getCreator(0).getFamilyName()

@@ -40,7 +40,7 @@ def test_a_good_archive_opens_and_is_cleaned_up(tmp_path, work):
                                         "model.xml": "<sbml/>", "sub/b.xml": "<sbml/>"})
     with open_archive(path, work_dir=work) as archive:
         assert set(archive.contents) == {"model.xml", "sub/b.xml"}
-        assert (archive.root / "sub" / "b.xml").read_text() == "<sbml/>"
+        assert (archive.root / "sub" / "b.xml").read_text(encoding="utf-8") == "<sbml/>"
         assert archive.root.parent == work.resolve()
     assert list(work.iterdir()) == []
 

@@ -12,10 +12,12 @@ from analysis.sensitivity.ensemble import ModelOutputs, run_ensemble
 from analysis.sensitivity.outputs import OUTPUTS, compute_outputs
 from analysis.sensitivity.parameters import uncertain_parameters
 from analysis.sensitivity.methods import FailedSamples, Settings, local, morris, run, screen
+from myokine.parallel import Engine
 from myokine.simulator import Simulator
 from myokine.paths import SBML_PATH
 
-QUIET = Settings(workers=2, progress=False, seed=7)
+TWO = Engine(workers=2)
+QUIET = Settings(TWO, seed=7)
 
 
 def ishigami(row: np.ndarray) -> np.ndarray:
@@ -37,7 +39,7 @@ def test_every_assumed_parameter_is_uncertain_within_a_range(parameters):
 def test_ensemble_recovers_the_sobol_indices_of_ishigami():
     problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
     samples = sobol_sample.sample(problem, 1024, calc_second_order=False, seed=1)
-    result = run_ensemble(ishigami, samples, ["y"], problem["names"], workers=2, progress=False)
+    result = run_ensemble(ishigami, samples, ["y"], problem["names"], TWO)
     indices = sobol_analyze.analyze(problem, result.outputs["y"].to_numpy(), calc_second_order=False, seed=1)
     # analytic values for a = 7, b = 0.1
     assert indices["S1"] == pytest.approx([0.314, 0.442, 0.0], abs=0.05)
@@ -47,12 +49,12 @@ def test_ensemble_recovers_the_sobol_indices_of_ishigami():
 def test_local_sensitivities_match_finite_differences(parameters):
     chosen = [parameters["w_il6_camk"], parameters["k_irisin_clearance"]]
     table = local(QUIET, chosen).set_index(["output", "parameter"])["sensitivity"]
-    simulator = Simulator(SBML_PATH, relative_tolerance=1e-10)
+    simulator = Simulator(SBML_PATH)
     step = 1e-2
     for p in chosen:
-        up = compute_outputs(simulator, {p.name: p.value * (1 + step)})
-        down = compute_outputs(simulator, {p.name: p.value * (1 - step)})
-        base = compute_outputs(simulator, {})
+        up = compute_outputs(simulator, {p.name: p.value * (1 + step)}, relative_tolerance=1e-10)
+        down = compute_outputs(simulator, {p.name: p.value * (1 - step)}, relative_tolerance=1e-10)
+        base = compute_outputs(simulator, {}, relative_tolerance=1e-10)
         expected = (np.log(up) - np.log(down)) / (np.log(1 + step) - np.log(1 - step))
         for output, value in zip(OUTPUTS, expected):
             got = table[output.name, p.name]
@@ -90,10 +92,10 @@ def test_dask_cluster_gives_the_same_numbers_as_local_processes(parameters):
     evaluate = ModelOutputs(chosen)
     rng = np.random.default_rng(3)
     samples = np.array([[np.log(10) + rng.normal(0, 0.2), rng.uniform(0.55, 0.72)] for _ in range(6)])
-    local_result = run_ensemble(evaluate, samples, evaluate.output_names, ["a", "b"], workers=2, progress=False)
+    local_result = run_ensemble(evaluate, samples, evaluate.output_names, ["a", "b"], TWO)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         dask_result = run_ensemble(
-            evaluate, samples, evaluate.output_names, ["a", "b"], scheduler=cluster.scheduler_address, progress=False
+            evaluate, samples, evaluate.output_names, ["a", "b"], Engine(scheduler=cluster.scheduler_address)
         )
     np.testing.assert_array_equal(dask_result.outputs.to_numpy(), local_result.outputs.to_numpy())
 
@@ -102,7 +104,7 @@ def test_a_failing_sample_is_reported_not_lost(parameters, tmp_path):
     chosen = tuple(parameters[name] for name in ("n_stress", "w_il6_camk"))
     evaluate = ModelOutputs(chosen)
     samples = np.array([[12.0, np.log(10)], [1e4, np.log(10)], [12.0, np.log(5)]])
-    result = run_ensemble(evaluate, samples, evaluate.output_names, ["n_stress", "w_il6_camk"], workers=1, progress=False)
+    result = run_ensemble(evaluate, samples, evaluate.output_names, ["n_stress", "w_il6_camk"], Engine(workers=1))
     assert result.failed == 1
     failure = result.failures.iloc[0]
     assert failure["sample"] == 1 and failure["n_stress"] == 1e4
@@ -116,7 +118,7 @@ def test_failures_stop_the_analysis_and_are_written(tmp_path):
         '[default]\nfold = 2.0\n[overrides]\n'
         'n_stress = { low = 12, high = 1e4, scale = "linear", why = "far too steep: breaks CVODE" }\n'
     )
-    settings = Settings(workers=2, progress=False, seed=7, uncertainty=ranges)
+    settings = Settings(TWO, seed=7, uncertainty=ranges)
     with pytest.raises(FailedSamples, match="Morris samples failed"):
         run("morris", 2, settings, tmp_path / "out")
     failures = pd.read_csv(tmp_path / "out" / "failures.csv")

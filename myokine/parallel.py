@@ -1,0 +1,71 @@
+"""The one parallel engine: figures, ensembles and calibration starts all run through it.
+
+``Engine.map`` applies a picklable function to every item, in this process (one worker), on
+local worker processes (started with ``spawn``: a loaded JIT model is never forked) or on a
+Dask cluster (``scheduler`` = its address), and returns the results in the items' order.
+Progress is one tqdm bar on stderr.
+"""
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+from tqdm import tqdm
+
+from myokine.errors import InputError, ToolError
+
+DASK_CONNECT_SECONDS = 10
+
+
+def available_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Engine:
+    workers: int = field(default_factory=available_cores)
+    scheduler: str | None = None
+    progress: bool = False
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.workers <= available_cores():
+            raise InputError(f"--workers must be between 1 and {available_cores()} (the cores here), got {self.workers}")
+
+    def map(self, function: Callable[[Any], Any], items: Sequence[Any], description: str = "tasks") -> list[Any]:
+        """``[function(item) for item in items]``, computed in parallel."""
+        results: list[Any] = [None] * len(items)
+        with tqdm(total=len(items), desc=description, disable=not self.progress) as bar:
+            for index, result in self._completed(function, items):
+                results[index] = result
+                bar.update()
+        return results
+
+    def _completed(self, function, items):
+        if self.scheduler:
+            yield from _on_dask(self.scheduler, function, items)
+        elif self.workers == 1 or len(items) <= 1:
+            for index, item in enumerate(items):
+                yield index, function(item)
+        else:
+            context = multiprocessing.get_context("spawn")
+            workers = min(self.workers, len(items))
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = {pool.submit(function, item): index for index, item in enumerate(items)}
+                for future in as_completed(futures):
+                    yield futures[future], future.result()
+
+
+def _on_dask(scheduler: str, function, items):
+    from distributed import Client, as_completed as dask_completed
+
+    try:
+        client = Client(scheduler, timeout=f"{DASK_CONNECT_SECONDS}s")
+    except (OSError, TimeoutError) as error:
+        raise ToolError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+    with client:
+        futures = {client.submit(function, item, pure=False): index for index, item in enumerate(items)}
+        for future in dask_completed(futures):
+            yield futures[future], future.result()

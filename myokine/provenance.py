@@ -1,0 +1,86 @@
+"""Where the model's values come from: the reference list and the parameters' provenance tags.
+
+``data/references.tsv`` is the project's only list of references (key, citation, doi, pmid,
+evidence). The note of every constant parameter starts with a provenance tag:
+
+- ``Assumed:`` a value of the right order, to be fitted; ``Assumed (scale only):`` a value that
+  only sets the scale of fold outputs and cannot change any output;
+- ``Calculated:`` computed from other parameters (resting steady states, unit conversions);
+- ``Textbook:`` a textbook value;
+- ``Protocol:`` a setting of the simulated experiment;
+- ``Cited [key, ...]:`` taken from the cited studies (keys of references.tsv);
+- ``Estimated [problem; 95% CI low-high]:`` estimated by a calibration.
+"""
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from myokine.errors import ModelError
+from myokine.paths import DATA_DIR
+
+REFERENCES_PATH = DATA_DIR / "references.tsv"
+REFERENCE_COLUMNS = ("key", "citation", "doi", "pmid", "evidence")
+KINDS = ("assumed", "calculated", "textbook", "protocol", "cited", "estimated")
+_TAG = re.compile(
+    r"^(?P<kind>Assumed|Calculated|Textbook|Protocol|Cited|Estimated)"
+    r"(?P<scale> \(scale only\))?(?: \[(?P<detail>[^\]]+)\])?: \S"
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    key: str
+    citation: str
+    doi: str
+    pmid: str
+    evidence: str
+
+    @property
+    def uri(self) -> str:
+        """Its identifiers.org URI (DOI, else PubMed), or "" when no identifier was checked."""
+        if self.doi:
+            return f"https://identifiers.org/doi:{self.doi}"
+        return f"https://identifiers.org/pubmed:{self.pmid}" if self.pmid else ""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    kind: str  # one of KINDS
+    keys: tuple[str, ...] = ()  # references of a Cited tag
+    scale_only: bool = False
+    detail: str = ""  # the bracket of an Estimated tag
+
+
+@cache
+def read_references(path: Path = REFERENCES_PATH) -> dict[str, Reference]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t")
+            if tuple(reader.fieldnames or ()) != REFERENCE_COLUMNS:
+                raise ModelError(f"{path}: columns must be {', '.join(REFERENCE_COLUMNS)}")
+            references = [Reference(**row) for row in reader]
+    except OSError as error:
+        raise ModelError(f"{path}: cannot read: {error.strerror}") from None
+    return {reference.key: reference for reference in references}
+
+
+def parse_tag(note: str) -> Provenance | None:
+    """The provenance tag at the start of a parameter's note, or None if it has none."""
+    match = _TAG.match(note)
+    if not match:
+        return None
+    kind, detail = match["kind"].lower(), match["detail"] or ""
+    if match["scale"] and kind != "assumed":
+        return None
+    if (kind in ("cited", "estimated")) != bool(detail):
+        return None
+    keys = tuple(key.strip() for key in detail.split(",")) if kind == "cited" else ()
+    return Provenance(kind, keys, bool(match["scale"]), detail if kind == "estimated" else "")
+
+
+def note_text(element) -> str:
+    """An SBML element's notes as plain text."""
+    return " ".join(re.sub(r"<[^>]+>", " ", element.getNotesString()).split())
