@@ -1,4 +1,7 @@
-"""Shared fixtures: the built model, the declared experiments and their simulated results."""
+"""Shared fixtures: the built model, the declared experiments and their simulated results.
+
+Every experiment is simulated once per test session (``results``).
+"""
 
 import libsbml
 import pytest

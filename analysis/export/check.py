@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import libsbml
+import pandas as pd
 
 from analysis.export import copasi
 from analysis.export.compare import TOLERANCE, max_relative_difference
@@ -32,6 +33,19 @@ from myokine.simulator import load_simulator
 
 
 COPASI_IMPORT_SECONDS = 300
+LIBSBML = "libsbml: no error or warning, units checked"
+L2V4 = "SBML L2V4: readable, lost event features in notes"
+COPASI_IMPORT = "COPASI imports without error"
+COPASI_RUNS = "COPASI vs roadrunner"
+CPS = ".cps opens in COPASI and reproduces its experiment"
+VALIDATOR = "biosimulators-utils validate-project"
+COPASI_ARCHIVE = "COPASI opens the archive"
+TELLURIUM_ARCHIVE = "tellurium executes the archive"
+READ_BACK = "archive reads back safely, manifest consistent"
+SEDML_LINT = "SED-ML references and XPath targets resolve"
+TELLURIUM_SEDML = "tellurium SED-ML vs runner"
+COPASI_SEDML = "COPASI SED-ML vs runner"
+EXPERIMENT_CHECKS = (COPASI_RUNS, SEDML_LINT, TELLURIUM_SEDML, COPASI_SEDML)
 
 
 def finding(check: str, subject: str, passed: bool, detail: str) -> Finding:
@@ -52,29 +66,43 @@ def _within(difference: tuple[float, str]) -> tuple[bool, str]:
     return worst <= TOLERANCE, f"max relative difference {worst:.2e} ({where})"
 
 
-def check_bundle(bundle: Bundle, experiments: list[Experiment] | None = None) -> list[Finding]:
-    """Run every check on an exported bundle."""
+def planned_checks(bundle: Bundle, experiments: list[Experiment]) -> list[tuple[str, str]]:
+    """The (check, subject) of every row ``check_bundle`` gives when every tool runs."""
+    files = [(LIBSBML, bundle.sbml), (L2V4, bundle.l2v4), (COPASI_IMPORT, bundle.sbml),
+             (COPASI_IMPORT, bundle.copasi_sbml), (COPASI_IMPORT, bundle.l2v4), (CPS, bundle.cps),
+             *((check, bundle.omex) for check in (VALIDATOR, COPASI_ARCHIVE, TELLURIUM_ARCHIVE, READ_BACK))]
+    return [(check, path.name) for check, path in files] + [
+        (check, e.name) for check in EXPERIMENT_CHECKS for e in experiments
+    ]
+
+
+def check_bundle(
+    bundle: Bundle, experiments: list[Experiment] | None = None, reference: dict[str, pd.DataFrame] | None = None
+) -> list[Finding]:
+    """Run every check on an exported bundle; ``reference`` holds the runner's results of the
+    experiments, if already simulated."""
     experiments = list_experiments() if experiments is None else experiments
-    runner = load_simulator()
-    reference = {e.name: runner.run_experiment(e) for e in experiments}
+    if reference is None:
+        runner = load_simulator()
+        reference = {e.name: runner.run_experiment(e) for e in experiments}
     rows = [
-        _row("libsbml: no error or warning, units checked", bundle.sbml.name, lambda: _libsbml(bundle.sbml)),
-        _row("SBML L2V4: readable, lost event features in notes", bundle.l2v4.name, lambda: _l2v4(bundle.l2v4)),
+        _row(LIBSBML, bundle.sbml.name, lambda: _libsbml(bundle.sbml)),
+        _row(L2V4, bundle.l2v4.name, lambda: _l2v4(bundle.l2v4)),
     ]
     for path in (bundle.sbml, bundle.copasi_sbml, bundle.l2v4):
-        rows.append(_row("COPASI imports without error", path.name, lambda path=path: _copasi_import(path)))
+        rows.append(_row(COPASI_IMPORT, path.name, lambda path=path: _copasi_import(path)))
     rows += _copasi_rows(bundle, experiments, reference)
-    validation = _row("biosimulators-utils validate-project", bundle.omex.name, lambda: _validate(bundle.omex))
+    validation = _row(VALIDATOR, bundle.omex.name, lambda: _validate(bundle.omex))
     rows.append(validation)
-    rows.append(_row("COPASI opens the archive", bundle.omex.name, lambda: _copasi_archive(bundle.omex)))
-    rows.append(_row("tellurium executes the archive", bundle.omex.name, lambda: _tellurium_archive(bundle.omex, experiments)))
+    rows.append(_row(COPASI_ARCHIVE, bundle.omex.name, lambda: _copasi_archive(bundle.omex)))
+    rows.append(_row(TELLURIUM_ARCHIVE, bundle.omex.name, lambda: _tellurium_archive(bundle.omex, experiments)))
     try:
         with open_archive(bundle.omex) as archive:
-            rows.append(finding("archive reads back safely, manifest consistent", bundle.omex.name, True,
+            rows.append(finding(READ_BACK, bundle.omex.name, True,
                             f"{len(archive.contents)} entries"))
             rows += _sedml_rows(archive.locations("sed-ml"), experiments, reference, archive.root)
     except MyokineError as error:
-        rows.append(finding("archive reads back safely, manifest consistent", bundle.omex.name, False, str(error)))
+        rows.append(finding(READ_BACK, bundle.omex.name, False, str(error)))
     return rows
 
 
@@ -119,12 +147,12 @@ def _copasi_rows(bundle: Bundle, experiments: list[Experiment], reference: dict)
     try:
         simulator = copasi.CopasiSimulator(bundle.copasi_sbml)
     except MyokineError as error:
-        return [finding("COPASI vs roadrunner", "all", False, str(error))]
+        return [finding(COPASI_RUNS, "all", False, str(error))]
     with simulator:
         for e in experiments:
-            rows.append(_row("COPASI vs roadrunner", e.name,
+            rows.append(_row(COPASI_RUNS, e.name,
                              lambda e=e: _within(max_relative_difference(simulator.run_experiment(e), reference[e.name]))))
-    rows.append(_row(".cps opens in COPASI and reproduces its experiment", bundle.cps.name,
+    rows.append(_row(CPS, bundle.cps.name,
                      lambda: _cps(bundle.cps, experiments, reference)))
     return rows
 
@@ -165,18 +193,18 @@ def _sedml_rows(paths: list[Path], experiments: list[Experiment], reference: dic
     for name, experiment in by_name.items():
         path = found.get(name)
         if path is None:
-            rows.append(finding("SED-ML references and XPath targets resolve", name, False, "no SED-ML in the archive"))
+            rows.append(finding(SEDML_LINT, name, False, "no SED-ML in the archive"))
             continue
 
         def consistent(path: Path = path) -> tuple[bool, str]:
             problems = check_sedml(path)
             return not problems, "; ".join(problems[:3]) or "all resolve"
 
-        rows.append(_row("SED-ML references and XPath targets resolve", name, consistent))
+        rows.append(_row(SEDML_LINT, name, consistent))
         out = root / "outputs" / name
-        rows.append(_row("tellurium SED-ML vs runner", name,
+        rows.append(_row(TELLURIUM_SEDML, name,
                          lambda p=path, e=experiment, o=out: _within(max_relative_difference(run_sedml(p, e, o / "tellurium"), reference[e.name]))))
-        rows.append(_row("COPASI SED-ML vs runner", name,
+        rows.append(_row(COPASI_SEDML, name,
                          lambda p=path, e=experiment, o=out: _within(max_relative_difference(copasi.run_sedml(p, e, o / "copasi"), reference[e.name]))))
     return rows
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from tests.helpers import schedule
 from myokine.experiments import TimeGrid, load_experiment
 from myokine.paths import SIMULATIONS_DIR
 
@@ -34,13 +35,14 @@ def test_no_state_goes_negative_in_any_experiment(results, simulator):
         assert (states.to_numpy() >= 0).all(), f"{name}: negative {states.min().idxmin()}"
 
 
-def test_il6_rises_during_a_bout_and_returns_toward_rest(results):
+def test_il6_rises_during_a_bout_and_returns_toward_rest(results, experiments):
     frame = results["acute_bout"]
-    before = frame.loc[frame.time <= 60, "IL6_plasma"]
-    bout_end = frame.loc[frame.time == 120, "IL6_plasma"].item()
-    late = frame.loc[frame.time == 1440, "IL6_plasma"].item()
+    start, end = schedule(experiments["acute_bout"]).bout(0)
+    before = frame.loc[frame.time <= start, "IL6_plasma"]
+    bout_end = frame.loc[frame.time == end, "IL6_plasma"].item()
+    late = frame["IL6_plasma"].iloc[-1]
     assert bout_end > 3 * before.iloc[-1]
-    assert 120 <= frame.loc[frame["IL6_plasma"].idxmax(), "time"] <= 180  # peak within 1 h of the end
+    assert end <= frame.loc[frame["IL6_plasma"].idxmax(), "time"] <= end + 60  # peak within 1 h of the end
     assert late < before.iloc[-1] + 0.1 * (bout_end - before.iloc[-1])
 
 
@@ -78,11 +80,14 @@ def test_il6_receptor_blockade_slows_clearance(results):
     assert peaks["blockade"] > 1.5 * peaks["control"]
 
 
-def test_il6_infusion_raises_plasma_il6_only_while_it_runs(results):
+def test_il6_infusion_raises_plasma_il6_only_while_it_runs(results, experiments):
     frame = results["il6_infusion"].set_index("time")["IL6_plasma"]
-    assert frame[59] == pytest.approx(frame[0], rel=1e-6)
-    assert frame[230] > 50 * frame[0]
-    assert frame[480] - frame[0] < 0.01 * (frame[230] - frame[0])  # the rise is gone 4 h later
+    times = schedule(experiments["il6_infusion"])
+    assert frame[times.infusion_start - 1] == pytest.approx(frame[0], rel=1e-6)
+    plateau = frame[times.infusion_end - 10]
+    assert plateau > 50 * frame[0]
+    assert frame.index[-1] >= times.infusion_end + 240
+    assert frame.iloc[-1] - frame[0] < 0.01 * (plateau - frame[0])  # the rise is gone 4 h later
 
 
 def test_every_daily_bout_happens(simulator, experiments):
@@ -90,10 +95,11 @@ def test_every_daily_bout_happens(simulator, experiments):
     frame = simulator.run(
         training.condition_parameters("default"), TimeGrid(training.end, 5), ["exercising", "bouts_started"]
     )
+    times = schedule(training)
     starts = np.flatnonzero(np.diff(frame["exercising"].to_numpy()) > 0.5)
-    assert len(starts) == 42
-    assert frame["bouts_started"].iloc[-1] == 42
-    assert np.allclose(np.diff(frame["time"].to_numpy()[starts + 1]), 1440)
+    assert len(starts) == times.bout_count
+    assert frame["bouts_started"].iloc[-1] == times.bout_count
+    assert np.allclose(np.diff(frame["time"].to_numpy()[starts + 1]), times.bout_interval)
 
 
 def test_no_bout_when_bout_count_is_zero(simulator):

@@ -4,8 +4,11 @@ whole-body model."""
 
 import pytest
 
+from tests.helpers import Schedule, schedule
+
 from myokine.interface import OBSERVABLE_IDS as OBSERVABLES
 
+DAY = 1440.0  # min
 MOVE_MIN = 0.05  # a move changes the observable by at least 5 % of its starting value
 STAY_MAX = 0.04  # staying put keeps it within 4 %
 
@@ -95,27 +98,29 @@ def test_il6_suppresses_stimulated_tnf_alpha(results):
     assert final["stimulus_with_il6"] < 0.95 * final["stimulus"]
 
 
-def bout_peaks(results, experiment, observable, bout_start, interval, bouts):
-    frame = results[experiment]
-    return [
-        frame.loc[(frame.time >= bout_start + i * interval) & (frame.time < bout_start + (i + 1) * interval), observable].max()
-        for i in bouts
-    ]
+def bout_peak(frame, observable, times: Schedule, number: int) -> float:
+    """The peak of ``observable`` from the start of bout ``number`` to the start of the next."""
+    start = times.bout(number)[0]
+    return frame.loc[(frame.time >= start) & (frame.time < start + times.bout_interval), observable].max()
 
 
 @pytest.mark.parametrize("observable", ["AMPK_activity_fold", "PGC1a_mRNA_fold", "IL6_plasma"])
-def test_training_blunts_the_acute_response(results, observable):
-    first, last = bout_peaks(results, "training_6_weeks", observable, 480, 1440, [0, 41])
+def test_training_blunts_the_acute_response(results, experiments, observable):
+    times = schedule(experiments["training_6_weeks"])
+    frame = results["training_6_weeks"]
+    first, last = bout_peak(frame, observable, times, 0), bout_peak(frame, observable, times, times.bout_count - 1)
     assert last < 0.95 * first
 
 
-def test_detraining_reverses_the_adaptation_slowly(results):
+def test_detraining_reverses_the_adaptation_slowly(results, experiments):
     frame = results["training_detraining"].set_index("time")["oxidative_capacity"]
-    last_bout = 480 + 41 * 1440
-    trained = frame[last_bout + 1440]
+    times = schedule(experiments["training_detraining"])
+    last_start = times.bout(times.bout_count - 1)[0]
+    trained = frame[last_start + DAY]
     assert trained > 1.1
-    assert frame[last_bout + 14 * 1440] > 1 + 0.25 * (trained - 1)  # still adapted after 2 weeks
-    assert frame[120960] < 1 + 0.25 * (trained - 1)  # mostly gone after 6 weeks
+    assert frame[last_start + 14 * DAY] > 1 + 0.25 * (trained - 1)  # still adapted after 2 weeks
+    assert frame.index[-1] - last_start > 6 * 7 * DAY
+    assert frame.iloc[-1] < 1 + 0.25 * (trained - 1)  # mostly gone more than 6 weeks later
 
 
 def test_endurance_training_adapts_more_than_resistance(results):
@@ -136,9 +141,10 @@ def test_resting_trained_state_is_raised(results):
         assert rest[observable] > 1.02 * start[observable], observable
 
 
-def test_il6_receptor_blockade_reduces_the_lipolytic_response_to_training(results):
+def test_il6_receptor_blockade_reduces_the_lipolytic_response_to_training(results, experiments):
     frame = results["il6r_blockade_training"]
-    before = frame[frame.time == 470].set_index("condition")["lipolysis_rate"]  # before the first bout
+    first_start = schedule(experiments["il6r_blockade_training"]).bout_start
+    before = frame[frame.time == first_start - 10].set_index("condition")["lipolysis_rate"]
     peaks = frame.groupby("condition")["lipolysis_rate"].max()
     response = peaks - before
     assert response["blockade"] < 0.99 * response["control"]
