@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from PIL import Image
 
+from analysis.docs import model_report
 from analysis.docs.model_report import write_report
 from analysis.docs.sources import notes_text, provenance, read_references
 from myokine.observables import OBSERVABLES
@@ -78,11 +79,32 @@ def page(report) -> Page:
     return Page(report.read_text(encoding="utf-8"))
 
 
-def test_report_folder_is_complete_and_replaced_whole(report, experiments):
+def test_report_folder_is_complete(report, experiments):
     folder = report.parent
     assert sorted(p.name for p in (folder / "figures").iterdir()) == sorted(f"{n}.png" for n in experiments)
     assert (folder / "diagram.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
-    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no staging left
+    assert [p.name for p in folder.parent.iterdir()] == ["docs"]  # no staging folder left
+
+
+def test_a_new_report_replaces_the_old_whole_and_a_failed_one_changes_nothing(tmp_path, monkeypatch):
+    def write(name):
+        def write_into(folder):
+            (folder / name).write_text(name)
+            if name == "broken":
+                raise RuntimeError("drawing failed")
+            return folder / "index.html"
+        return write_into
+
+    out = tmp_path / "docs"
+    for name in ("first", "second"):
+        monkeypatch.setattr(model_report, "write_into", write(name))
+        assert write_report(out) == out / "index.html"
+        assert [p.name for p in out.iterdir()] == [name]
+    monkeypatch.setattr(model_report, "write_into", write("broken"))
+    with pytest.raises(RuntimeError):
+        write_report(out)
+    assert [p.name for p in out.iterdir()] == ["second"]
+    assert [p.name for p in tmp_path.iterdir()] == ["docs"]
 
 
 def test_tables_hold_every_element(page, sbml_model):
