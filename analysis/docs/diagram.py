@@ -33,7 +33,6 @@ class Influences:
     """The species and observables a formula depends on, looking through other assignment rules."""
 
     def __init__(self, model: libsbml.Model, observables: Iterable[str]):
-        self.model = model
         self.nodes = {s.getId() for s in model.getListOfSpecies()} | set(observables)
         self.rules = {rule.getVariable(): rule.getMath() for rule in model.getListOfRules()}
         self.of_name = cache(self._of_name)

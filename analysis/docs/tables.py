@@ -24,8 +24,9 @@ def html_table(kind: str, headers: Sequence[str], rows: Mapping[str, Sequence[st
     return f'<table class="{escape(kind)}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
 
 
-def link(url: str, text: str) -> str:
-    return f'<a href="{escape(url)}">{escape(text)}</a>'
+def link(url: str, text: str, title: str = "") -> str:
+    hover = f' title="{escape(title)}"' if title else ""
+    return f'<a href="{escape(url)}"{hover}>{escape(text)}</a>'
 
 
 def code(text: str) -> str:
@@ -106,7 +107,8 @@ def tag_cell(note: str, references: Mapping[str, Reference]) -> str:
     if not found.keys:
         return f'<span class="tag tag-{escape(found.tag.lower())}">{escape(found.tag)}</span>'
     keys = [
-        link(references[key].url, key) if key in references and references[key].url else escape(key)
+        link(references[key].url, key, references[key].citation) if key in references and references[key].url
+        else escape(key)
         for key in found.keys
     ]
     return f'<span class="tag tag-{escape(found.tag.lower())}">{escape(found.tag)}</span> [{", ".join(keys)}]'
