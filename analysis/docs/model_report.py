@@ -17,7 +17,7 @@ import libsbml
 import myokine
 from analysis.docs import tables
 from analysis.docs.diagram import render_svg, to_dot
-from analysis.docs.sources import read_modules, read_references
+from analysis.docs.sources import Module, read_modules, read_references
 from myokine.errors import MyokineError
 from myokine.experiments import Experiment, list_experiments
 from myokine.figures import plot_experiments
@@ -86,8 +86,10 @@ def experiment_section(experiment: Experiment, figure: str) -> str:
 </section>"""
 
 
-def page(model: libsbml.Model, svg: str, values: dict[str, float], experiments: str) -> str:
-    modules = read_modules()
+def page(
+    model: libsbml.Model, modules: list[Module], svg: str, values: dict[str, float], experiments_html: str
+) -> str:
+    """The whole page; ``svg`` is the diagram's inline SVG, ``experiments_html`` their sections."""
     references = read_references()
     history = model.getModelHistory()
     modified = history.getModifiedDate().getDateAsString() if history and history.isSetModifiedDate() else ""
@@ -110,7 +112,7 @@ directly or through assignment rules). Click a node for its table row;
         "events": tables.events_table(model),
         "observables": tables.observables_table(model),
         "protocol": tables.protocol_table(model, modules),
-        "experiments": experiments,
+        "experiments": experiments_html,
     }
     sections = "\n".join(
         f'<section id="{key}">\n{_heading(key)}{html}\n</section>' for key, html in body.items()
@@ -149,14 +151,15 @@ def write_into(folder: Path) -> Path:
     model = document.getModel()
     simulator = load_simulator()
     values = initial_values(model, simulator)
-    svg = render_svg(to_dot(model, read_modules(), OBSERVABLES))
+    modules = read_modules()
+    svg = render_svg(to_dot(model, modules, OBSERVABLES))
     write_text_atomically(folder / "diagram.svg", svg)
     experiments = list_experiments()
     frames = {e.name: simulator.run_experiment(e) for e in experiments}
     plot_experiments(frames, experiments, simulator.units, folder / "figures")
     sections = "\n".join(experiment_section(e, f"figures/{e.name}.png") for e in experiments)
     inline_svg = svg[svg.index("<svg"):]  # without the XML prolog and doctype
-    write_text_atomically(folder / "index.html", page(model, inline_svg, values, sections))
+    write_text_atomically(folder / "index.html", page(model, modules, inline_svg, values, sections))
     return folder / "index.html"
 
 
