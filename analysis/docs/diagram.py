@@ -73,8 +73,7 @@ def to_dot(model: libsbml.Model, modules: list[Module], observables: Iterable[st
     }
     lines = [
         "digraph myokine {",
-        '  graph [rankdir=TB, fontname="Helvetica", fontsize=14, nodesep=0.12, ranksep=0.35, '
-        'newrank=true, compound=true];',
+        '  graph [rankdir=TB, fontname="Helvetica", fontsize=14, nodesep=0.12, ranksep=0.35, newrank=true];',
         '  node [fontname="Helvetica", fontsize=10, height=0.3];',
         '  edge [color="#555555", arrowsize=0.6];',
     ]
