@@ -9,7 +9,7 @@ VALIDATOR_VENV := .venv-validator
 VALIDATOR_STAMP := $(VALIDATOR_VENV)/.installed
 VALIDATOR_PINS := biosimulators-utils==0.2.3 'setuptools<81' python-libsbml==5.21.2
 
-.PHONY: setup validator models run test bench export check sensitivity clean lock
+.PHONY: setup validator system-packages models run test bench export check sensitivity docs clean lock
 
 setup: $(STAMP)
 
@@ -40,8 +40,18 @@ sensitivity: $(STAMP)
 	$(BIN)/myokine sensitivity --method local --out results/sensitivity
 	$(BIN)/myokine sensitivity --method sobol --out results/sensitivity
 
-test: $(STAMP) $(VALIDATOR_STAMP)
+# Debian packages: Graphviz draws the report's diagram, Chromium opens it in the tests (CI is root).
+system-packages:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! command -v dot >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver graphviz; \
+	fi
+
+test: $(STAMP) $(VALIDATOR_STAMP) system-packages
 	$(BIN)/pytest
+
+# results/docs/index.html: the model report for readers (diagram, tables, experiments), offline.
+docs: $(STAMP) system-packages
+	$(BIN)/python -m analysis.docs
 
 # dist/: released SBML, COPASI-safe SBML, SBML L2V4, .cps, OMEX archive, submission README.
 export: $(STAMP)
