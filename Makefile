@@ -9,7 +9,7 @@ VALIDATOR_VENV := .venv-validator
 VALIDATOR_STAMP := $(VALIDATOR_VENV)/.installed
 VALIDATOR_PINS := biosimulators-utils==0.2.3 'setuptools<81' python-libsbml==5.21.2
 
-.PHONY: setup validator system-packages models run test bench export check sensitivity docs clean lock
+.PHONY: validate setup validator system-packages models run test bench export check sensitivity docs clean lock
 
 setup: $(STAMP)
 
@@ -33,6 +33,7 @@ models: $(STAMP)
 
 run: models
 	$(BIN)/myokine report --out results
+	$(BIN)/myokine validate --out results/validation
 	$(BIN)/myokine sensitivity --method local --out results/sensitivity
 
 # Local, then global (Morris screening + Sobol N = 1024) sensitivity: results/sensitivity/.
@@ -50,8 +51,12 @@ test: $(STAMP) $(VALIDATOR_STAMP) system-packages
 	$(BIN)/pytest
 
 # results/docs/index.html: the model report for readers (diagram, tables, experiments), offline.
-docs: $(STAMP) system-packages
-	$(BIN)/python -m analysis.docs
+docs: models system-packages
+	$(BIN)/myokine docs
+
+# The model against the data: scorecard per measurement and qualitative check (results/validation/).
+validate: models
+	$(BIN)/myokine validate
 
 # dist/: released SBML, COPASI-safe SBML, SBML L2V4, .cps, OMEX archive, submission README.
 export: $(STAMP)

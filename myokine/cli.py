@@ -55,9 +55,15 @@ def cmd_simulate(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
+    from analysis.validation.scorecard import markdown, scorecard
+    from myokine.experiments import list_experiments
     from myokine.report import run_all
+    from myokine.simulator import load_simulator
 
-    for path in run_all(args.out):
+    experiments = list_experiments()
+    compared = [e for e in experiments if e.links or e.checks]
+    defaults = load_simulator().defaults
+    for path in run_all(args.out, experiments, appendix=lambda frames: markdown(*scorecard(compared, frames, defaults))):
         print(path)
 
 
@@ -80,6 +86,27 @@ def cmd_check(args: argparse.Namespace) -> None:
     failed = [row for row in rows if not row.passed]
     if failed:
         raise MyokineError(f"{len(failed)} of {len(rows)} standards checks failed")
+
+
+def cmd_validate(args: argparse.Namespace) -> None:
+    from analysis.validation.scorecard import format_scorecard, scorecard, simulate_for_scoring
+    from myokine.experiments import list_experiments
+    from myokine.fileio import write_csv
+    from myokine.simulator import load_simulator
+
+    simulator = load_simulator()
+    experiments = [e for e in list_experiments() if e.links or e.checks]
+    frames = {e.name: simulate_for_scoring(simulator, e) for e in experiments}
+    scores, checks = scorecard(experiments, frames, simulator.defaults)
+    write_csv(scores, args.out / "scorecard.csv")
+    write_csv(checks, args.out / "checks.csv")
+    print(format_scorecard(scores, checks))
+
+
+def cmd_docs(args: argparse.Namespace) -> None:
+    from analysis.docs.model_report import write_report
+
+    print(write_report(args.out))
 
 
 DEFAULT_SAMPLES = {"local": 0, "morris": 20, "sobol": 1024}
@@ -141,6 +168,16 @@ def make_parser() -> argparse.ArgumentParser:
         "check", help="export to a temporary folder and run every standards check (pass/fail table)"
     )
     check.set_defaults(run=cmd_check)
+
+    validate = commands.add_parser(
+        "validate", help="the model against the data: scorecard per measurement and check (printed, and CSV)"
+    )
+    validate.add_argument("--out", type=Path, default=RESULTS_DIR / "validation", help="output folder")
+    validate.set_defaults(run=cmd_validate)
+
+    docs = commands.add_parser("docs", help="the model report for readers (static HTML)")
+    docs.add_argument("--out", type=Path, default=RESULTS_DIR / "docs", help="output folder")
+    docs.set_defaults(run=cmd_docs)
 
     sensitivity = commands.add_parser(
         "sensitivity", help="local, Morris or Sobol sensitivity of the model outputs (CSV + figures)"

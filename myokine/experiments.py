@@ -2,22 +2,27 @@
 
 An experiment sets protocol (or other model) parameters, a time grid (end time and output
 step) and optionally several conditions (parameter sets compared in one figure, e.g. normal vs
-low glycogen) and the observables to report. The same declaration feeds every tool that runs it.
+low glycogen) and the observables to report. It declares its role (calibration, validation or
+scenario), the protocol settings its study does not give (``assumed``), and what it is compared
+with (``myokine.evidence``). The same declaration feeds every tool that runs it.
 """
 
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from myokine.errors import InputError
+from myokine.evidence import CLOCKS, ROLES, Check, DataLink, parse_checks, parse_links
 from myokine.paths import SIMULATIONS_DIR
 
 DEFAULT_CONDITION = "default"
 MAX_POINTS = 1_000_000
-_KEYS = {"title", "description", "end", "step", "parameters", "conditions", "observables"}
+_KEYS = {"title", "description", "end", "step", "parameters", "conditions", "observables", "role",
+         "clock", "assumed", "data", "checks"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,11 @@ class Experiment:
     observables: tuple[str, ...] | None = None
     description: str = ""
     source: str = ""  # the file it was read from, named in error messages
+    role: str = "scenario"
+    clock: str = "bout"  # the intervention whose start is time 0 of the linked data
+    assumed: tuple[str, ...] = ()  # protocol settings the study does not give
+    links: tuple[DataLink, ...] = ()
+    checks: tuple[Check, ...] = ()
 
     def __post_init__(self) -> None:
         self.grid  # refuses a bad grid now, naming the file
@@ -76,6 +86,11 @@ class Experiment:
     @property
     def grid(self) -> TimeGrid:
         return TimeGrid(self.end, self.step, self.source or self.name)
+
+    def clock_start(self, condition: str, defaults: Mapping[str, float]) -> float:
+        """When the intervention starts in a condition: time 0 of the linked data (min)."""
+        parameter = CLOCKS[self.clock]
+        return self.condition_parameters(condition).get(parameter, defaults[parameter])
 
     def condition_parameters(self, condition: str) -> dict[str, float]:
         """The parameters of one condition: shared parameters, then the condition's own."""
@@ -140,6 +155,16 @@ def load_experiment(path: Path) -> Experiment:
         not isinstance(observables, list) or not all(isinstance(o, str) for o in observables)
     ):
         raise InputError(f"{path}: observables must be a list of observable ids")
+    role = data.get("role", "scenario")
+    if role not in ROLES or data.get("clock", "bout") not in CLOCKS:
+        raise InputError(f"{path}: role must be one of {', '.join(ROLES)}; clock one of {', '.join(CLOCKS)}")
+    assumed = data.get("assumed", [])
+    if not isinstance(assumed, list) or not all(isinstance(name, str) for name in assumed):
+        raise InputError(f"{path}: assumed must be a list of parameter ids")
+    names = list(conditions)
+    links = parse_links(data.get("data"), role, names, str(path))
+    if role == "scenario" and links:
+        raise InputError(f"{path}: a scenario reproduces no measurements; make it calibration or validation")
     return Experiment(
         name=path.stem,
         title=str(data["title"]),
@@ -153,6 +178,11 @@ def load_experiment(path: Path) -> Experiment:
         },
         observables=tuple(observables) if observables is not None else None,
         source=str(path),
+        role=role,
+        clock=data.get("clock", "bout"),
+        assumed=tuple(assumed),
+        links=links,
+        checks=parse_checks(data.get("checks"), names, str(path)),
     )
 
 

@@ -13,6 +13,7 @@ evidence). The note of every constant parameter starts with a provenance tag:
 """
 
 import csv
+import html
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -26,7 +27,7 @@ REFERENCE_COLUMNS = ("key", "citation", "doi", "pmid", "evidence")
 KINDS = ("assumed", "calculated", "textbook", "protocol", "cited", "estimated")
 _TAG = re.compile(
     r"^(?P<kind>Assumed|Calculated|Textbook|Protocol|Cited|Estimated)"
-    r"(?P<scale> \(scale only\))?(?: \[(?P<detail>[^\]]+)\])?: \S"
+    r"(?P<scale> \(scale only\))?(?: \[(?P<detail>[^\]]+)\])?: (?P<text>\S.*)$"
 )
 
 
@@ -37,6 +38,13 @@ class Reference:
     doi: str
     pmid: str
     evidence: str
+
+    @property
+    def url(self) -> str:
+        """A link a reader can follow (doi.org, else PubMed), or ""."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
 
     @property
     def uri(self) -> str:
@@ -52,6 +60,12 @@ class Provenance:
     keys: tuple[str, ...] = ()  # references of a Cited tag
     scale_only: bool = False
     detail: str = ""  # the bracket of an Estimated tag
+    text: str = ""  # the note after the tag
+
+    @property
+    def label(self) -> str:
+        """The tag as written, without its bracket: ``Cited``, ``Assumed (scale only)``, ..."""
+        return self.kind.capitalize() + (" (scale only)" if self.scale_only else "")
 
 
 @cache
@@ -69,7 +83,7 @@ def read_references(path: Path = REFERENCES_PATH) -> dict[str, Reference]:
 
 def parse_tag(note: str) -> Provenance | None:
     """The provenance tag at the start of a parameter's note, or None if it has none."""
-    match = _TAG.match(note)
+    match = _TAG.match(note.strip())
     if not match:
         return None
     kind, detail = match["kind"].lower(), match["detail"] or ""
@@ -78,9 +92,9 @@ def parse_tag(note: str) -> Provenance | None:
     if (kind in ("cited", "estimated")) != bool(detail):
         return None
     keys = tuple(key.strip() for key in detail.split(",")) if kind == "cited" else ()
-    return Provenance(kind, keys, bool(match["scale"]), detail if kind == "estimated" else "")
+    return Provenance(kind, keys, bool(match["scale"]), detail if kind == "estimated" else "", match["text"])
 
 
 def note_text(element) -> str:
     """An SBML element's notes as plain text."""
-    return " ".join(re.sub(r"<[^>]+>", " ", element.getNotesString()).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", element.getNotesString())).split())

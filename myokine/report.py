@@ -1,5 +1,6 @@
 """The main job: simulate every declared experiment, write its CSV, figure and a short report."""
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -30,10 +31,16 @@ def summarise(frame: pd.DataFrame, experiment: Experiment) -> list[str]:
     return [*lines, ""]
 
 
-def run_all(out_dir: Path, experiments: list[Experiment] | None = None, engine: Engine | None = None) -> list[Path]:
+def run_all(
+    out_dir: Path,
+    experiments: list[Experiment] | None = None,
+    engine: Engine | None = None,
+    appendix: Callable[[Mapping[str, pd.DataFrame]], list[str]] | None = None,
+) -> list[Path]:
     """Simulate the experiments; write ``<name>.csv``, ``<name>.png`` and ``report.md``.
 
     Simulations are fast and run here; the figures are drawn on the engine (every core).
+    ``appendix`` turns the results into more report lines (the command line adds the scorecard).
     """
     experiments = list_experiments() if experiments is None else experiments
     simulator = load_simulator()
@@ -45,8 +52,9 @@ def run_all(out_dir: Path, experiments: list[Experiment] | None = None, engine: 
         write_csv(frame, out_dir / f"{experiment.name}.csv")
         written.append(out_dir / f"{experiment.name}.csv")
         rows += summarise(frame, experiment)
-    written += plot_experiments(frames, experiments, out_dir, engine or Engine(progress=True))
+    written += plot_experiments(frames, experiments, out_dir, engine or Engine(progress=True), simulator.defaults)
     lines = ["# myokine results", "", "Every declared experiment (`simulations/`): its figure and, per",
-             "observable, the value at the start, the extreme and the end.", "", *rows]
+             "observable, the value at the start, the extreme and the end.", "",
+             *(appendix(frames) if appendix else []), *rows]
     write_text_atomically(out_dir / "report.md", "\n".join(lines))
     return [*written, out_dir / "report.md"]

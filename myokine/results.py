@@ -6,13 +6,17 @@ observable; a run of an experiment stacks its conditions in declaration order an
 implements ``Runner.run``.
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
-from myokine.experiments import Experiment, TimeGrid
 from myokine.interface import OBSERVABLE_IDS
+
+if TYPE_CHECKING:  # experiments import this module's column names
+    from myokine.experiments import Experiment, TimeGrid
 
 TIME = "time"
 CONDITION = "condition"

@@ -17,12 +17,14 @@ import libsbml
 import myokine
 from analysis.docs import tables
 from analysis.docs.diagram import render_svg, to_dot
-from analysis.docs.sources import Module, read_modules, read_references
+from analysis.docs.sources import Module, read_modules
 from myokine.errors import MyokineError
 from myokine.experiments import Experiment, list_experiments
 from myokine.figures import plot_experiments
+from myokine.parallel import Engine
 from myokine.fileio import write_text_atomically
-from myokine.observables import OBSERVABLES
+from myokine.interface import OBSERVABLE_IDS
+from myokine.provenance import read_references
 from myokine.paths import RESULTS_DIR, SBML_PATH
 from myokine.simulator import Simulator, load_simulator
 
@@ -96,7 +98,7 @@ def page(
     nav = " · ".join(f'<a href="#{key}">{escape(title)}</a>' for key, title in SECTIONS.items())
     counts = (f"{model.getNumCompartments()} compartments, {model.getNumSpecies()} species, "
               f"{model.getNumParameters()} parameters, {model.getNumReactions()} reactions, "
-              f"{model.getNumEvents()} events, {len(OBSERVABLES)} observables")
+              f"{model.getNumEvents()} events, {len(OBSERVABLE_IDS)} observables")
     body = {
         "notes": notes_xhtml(model),
         "diagram": f"""<p>Ellipses are species, grey boxes reactions, yellow notes observables; boxes
@@ -111,7 +113,7 @@ directly or through assignment rules). Click a node for its table row;
         "reactions": tables.reactions_table(model, modules),
         "events": tables.events_table(model),
         "observables": tables.observables_table(model),
-        "protocol": tables.protocol_table(model, modules),
+        "protocol": tables.protocol_table(model),
         "experiments": experiments_html,
     }
     sections = "\n".join(
@@ -152,11 +154,11 @@ def write_into(folder: Path) -> Path:
     simulator = load_simulator()
     values = initial_values(model, simulator)
     modules = read_modules()
-    svg = render_svg(to_dot(model, modules, OBSERVABLES))
+    svg = render_svg(to_dot(model, modules, OBSERVABLE_IDS))
     write_text_atomically(folder / "diagram.svg", svg)
     experiments = list_experiments()
     frames = {e.name: simulator.run_experiment(e) for e in experiments}
-    plot_experiments(frames, experiments, simulator.units, folder / "figures")
+    plot_experiments(frames, experiments, folder / "figures", Engine(), simulator.defaults)
     sections = "\n".join(experiment_section(e, f"figures/{e.name}.png") for e in experiments)
     inline_svg = svg[svg.index("<svg"):]  # without the XML prolog and doctype
     write_text_atomically(folder / "index.html", page(model, modules, inline_svg, values, sections))

@@ -8,8 +8,9 @@ from html import escape
 
 import libsbml
 
-from analysis.docs.sources import Module, Reference, notes_text, provenance
-from myokine.observables import OBSERVABLES
+from analysis.docs.sources import Module
+from myokine.interface import OBSERVABLES, PROTOCOL
+from myokine.provenance import Reference, note_text, parse_tag
 
 SBO_URL = "https://identifiers.org/{}"
 
@@ -103,15 +104,17 @@ def species_table(model: libsbml.Model, values: Mapping[str, float], modules: Se
 
 def tag_cell(note: str, references: Mapping[str, Reference]) -> str:
     """The provenance tag, its reference keys linked to the references' DOI (or PubMed)."""
-    found = provenance(note)
-    if not found.keys:
-        return f'<span class="tag tag-{escape(found.tag.lower())}">{escape(found.tag)}</span>'
+    found = parse_tag(note)
+    label = found.label if found else ""
+    tag = f'<span class="tag tag-{escape(found.kind if found else "")}">{escape(label)}</span>'
+    if not found or not found.keys:
+        return tag
     keys = [
         link(references[key].url, key, references[key].citation) if key in references and references[key].url
         else escape(key)
         for key in found.keys
     ]
-    return f'<span class="tag tag-{escape(found.tag.lower())}">{escape(found.tag)}</span> [{", ".join(keys)}]'
+    return f'{tag} [{", ".join(keys)}]'
 
 
 def parameters_table(
@@ -120,9 +123,10 @@ def parameters_table(
 ) -> str:
     rows = {}
     for p in model.getListOfParameters():
-        note = notes_text(p)
+        note = note_text(p)
+        found = parse_tag(note) if p.getConstant() else None
         tag = tag_cell(note, references) if p.getConstant() else '<span class="tag">variable</span>'
-        text = provenance(note).text if p.getConstant() else note
+        text = found.text if found else note
         rows[p.getId()] = [code(p.getId()), escape(p.getName()), value_cell(model, p.getId(), values),
                            escape(p.getUnits()), tag, escape(text), module_of(p.getId(), modules)]
     headers = ["id", "name", "value", "unit", "provenance", "notes", "module"]
@@ -167,26 +171,16 @@ def events_table(model: libsbml.Model) -> str:
 
 def observables_table(model: libsbml.Model) -> str:
     rows = {}
-    for oid, tissue in OBSERVABLES.items():
-        p = model.getParameter(oid)
-        rows[oid] = [code(oid), escape(p.getName()), escape(tissue), escape(p.getUnits()),
+    for oid, entry in OBSERVABLES.items():
+        rows[oid] = [code(oid), escape(entry.name), escape(entry.tissue), escape(entry.display_unit),
                      formula(model.getRule(oid).getMath())]
     return html_table("observable", ["id", "name", "tissue", "unit", "assignment rule"], rows)
 
 
-def protocol_parameters(model: libsbml.Model, modules: Sequence[Module]) -> list[libsbml.Parameter]:
-    """The constant parameters of the protocol module whose note is tagged ``Protocol:``."""
-    protocol = next(m for m in modules if m.name == "01_protocol")
-    return [
-        p for p in model.getListOfParameters()
-        if p.getConstant() and p.getId() in protocol.ids and provenance(notes_text(p)).tag == "Protocol"
-    ]
-
-
-def protocol_table(model: libsbml.Model, modules: Sequence[Module]) -> str:
+def protocol_table(model: libsbml.Model) -> str:
     rows = {
-        p.getId(): [code(p.getId()), escape(p.getName()), number(p.getValue()), escape(p.getUnits()),
-                    escape(provenance(notes_text(p)).text)]
-        for p in protocol_parameters(model, modules)
+        pid: [code(pid), escape(entry.name), number(model.getParameter(pid).getValue()), escape(entry.display_unit),
+              f"{entry.min:g}-{entry.max:g}", escape(entry.meaning)]
+        for pid, entry in PROTOCOL.items()
     }
-    return html_table("protocol", ["id", "name", "default", "unit", "meaning"], rows)
+    return html_table("protocol", ["id", "name", "default", "unit", "range", "meaning"], rows)

@@ -84,7 +84,7 @@ def _figures(experiments: list[Experiment], sbml_path: Path, out_dir: Path) -> l
     """Each experiment's figure, simulated by the project's runner."""
     simulator = load_simulator(sbml_path)
     frames = {e.name: simulator.run_experiment(e) for e in experiments}
-    return plot_experiments(frames, experiments, out_dir, Engine())
+    return plot_experiments(frames, experiments, out_dir, Engine(), simulator.defaults)
 
 
 def submission_readme(metadata: Metadata, experiments: list[Experiment]) -> str:

@@ -15,7 +15,9 @@ STAY_MAX = 0.04  # staying put keeps it within 4 %
 MOVES = [  # observable, experiment, condition, direction, mechanism
     ("AMPK_activity_fold", "acute_bout", None, +1, "energy stress above the threshold"),
     ("glycogen_fraction", "acute_bout", None, -1, "glycogenolysis during work"),
+    ("PGC1a_transcription_fold", "acute_bout", None, +1, "AMPK and CaMKII drive PGC-1alpha transcription"),
     ("PGC1a_mRNA_fold", "acute_bout", None, +1, "AMPK and CaMKII drive PGC-1alpha"),
+    ("IL6_transcription_fold", "acute_bout", None, +1, "Ca2+/AMPK signals drive IL6 transcription"),
     ("oxidative_capacity", "training_6_weeks", None, +1, "mitochondrial biogenesis"),
     ("IL6_mRNA_fold", "acute_bout", None, +1, "Ca2+/AMPK-driven IL6 transcription"),
     ("IL6_release_per_kg", "acute_bout", None, +1, "IL-6 secretion"),
@@ -41,6 +43,8 @@ STAYS = [  # observable, experiment, condition, why it should not move
     ("AMPK_activity_fold", "steensberg2000_one_leg", None, "40 % of maximum is below the energy-stress threshold"),
     ("glycogen_fraction", "il6_infusion", None, "no exercise"),
     ("PGC1a_mRNA_fold", "endotoxin_il6", "stimulus", "an inflammatory stimulus alone acts on TNF-alpha only"),
+    ("PGC1a_transcription_fold", "endotoxin_il6", "stimulus", "an inflammatory stimulus alone acts on TNF-alpha only"),
+    ("IL6_transcription_fold", "endotoxin_il6", "stimulus", "an inflammatory stimulus alone acts on TNF-alpha only"),
     ("oxidative_capacity", "acute_bout", None, "one bout is too little for biogenesis"),
     ("IL6_mRNA_fold", "endotoxin_il6", "stimulus", "an inflammatory stimulus alone acts on TNF-alpha only"),
     ("IL6_release_per_kg", "endotoxin_il6", "stimulus", "an inflammatory stimulus alone acts on TNF-alpha only"),

