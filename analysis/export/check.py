@@ -1,7 +1,7 @@
 """``myokine check``: every standards check over an export, as one pass/fail table.
 
-The bundle's SBML files load in libsbml and COPASI; COPASI reproduces the runner's trajectories
-of every experiment; the .cps opens and reproduces its experiment; the OMEX validates with
+The bundle's SBML files load in libsbml and COPASI; COPASI and AMICI reproduce the runner's
+trajectories of every experiment; the .cps opens and reproduces its experiment; the OMEX validates with
 biosimulators-utils, reads back safely with a consistent manifest, its SED-ML references and
 XPath targets resolve, tellurium and COPASI execute its SED-ML to the runner's results, and
 COPASI and tellurium open the archive itself.
@@ -16,6 +16,7 @@ from pathlib import Path
 import libsbml
 
 from analysis.export import copasi
+from analysis.export.amici import AmiciSimulator
 from analysis.export.compare import TOLERANCE, max_relative_difference
 from analysis.export.bundle import CPS_EXPERIMENT, Bundle
 from analysis.export.omex_read import open_archive
@@ -64,6 +65,7 @@ def check_bundle(bundle: Bundle, experiments: list[Experiment] | None = None) ->
     for path in (bundle.sbml, bundle.copasi_sbml, bundle.l2v4):
         rows.append(_row("COPASI imports without error", path.name, lambda path=path: _copasi_import(path)))
     rows += _copasi_rows(bundle, experiments, reference)
+    rows += _amici_rows(bundle.sbml, experiments, reference)
     validation = _row("biosimulators-utils validate-project", bundle.omex.name, lambda: _validate(bundle.omex))
     rows.append(validation)
     rows.append(_row("COPASI opens the archive", bundle.omex.name, lambda: _copasi_archive(bundle.omex)))
@@ -127,6 +129,18 @@ def _copasi_rows(bundle: Bundle, experiments: list[Experiment], reference: dict)
     rows.append(_row(".cps opens in COPASI and reproduces its experiment", bundle.cps.name,
                      lambda: _cps(bundle.cps, experiments, reference)))
     return rows
+
+
+def _amici_rows(sbml: Path, experiments: list[Experiment], reference: dict) -> list[Finding]:
+    try:
+        simulator = AmiciSimulator(sbml)
+    except Exception as error:  # a failed import or compilation is a failed row, not the end
+        return [finding("AMICI vs roadrunner", "all", False, " ".join(str(error).split())[:300])]
+    return [
+        _row("AMICI vs roadrunner", e.name,
+             lambda e=e: _within(max_relative_difference(simulator.run_experiment(e), reference[e.name])))
+        for e in experiments
+    ]
 
 
 def _cps(path: Path, experiments: list[Experiment], reference: dict) -> tuple[bool, str]:

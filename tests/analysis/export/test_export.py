@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.export import copasi
-from analysis.export.check import check_bundle, finding, format_table
+from analysis.export.check import _amici_rows, check_bundle, finding, format_table
 from analysis.export.compare import max_relative_difference
 from analysis.export.bundle import CPS_EXPERIMENT, Bundle
 from analysis.export.omex_read import open_archive
@@ -24,7 +24,7 @@ from analysis.export.validator import validate_project
 from myokine.cli import main
 from myokine.interface import OBSERVABLE_IDS as OBSERVABLES
 
-ENGINE_CHECKS = ("COPASI vs roadrunner", "tellurium SED-ML vs runner", "COPASI SED-ML vs runner")
+ENGINE_CHECKS = ("COPASI vs roadrunner", "AMICI vs roadrunner", "tellurium SED-ML vs runner", "COPASI SED-ML vs runner")
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +66,14 @@ def test_every_experiment_is_checked_in_every_engine(rows, experiments):
         assert {row.subject for row in rows if row.check == check} == set(experiments), check
     validation = [row for row in rows if row.check == "biosimulators-utils validate-project"]
     assert validation[0].message.startswith(f"Archive contains {len(experiments)} SED-ML documents")
+
+
+@pytest.mark.amici
+def test_an_amici_failure_is_a_failed_row(tmp_path, experiments):
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<sbml>not a model</sbml>", encoding="utf-8")
+    rows = _amici_rows(broken, list(experiments.values()), {})
+    assert [(row.check, row.passed) for row in rows] == [("AMICI vs roadrunner", False)]
 
 
 def test_table_says_fail_and_counts():
