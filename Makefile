@@ -15,8 +15,11 @@ setup: $(STAMP)
 
 validator: $(VALIDATOR_STAMP)
 
+# amici is built from its sdist and needs the HDF5 headers: on Debian (as root) they are
+# installed with apt-get when missing.
 $(STAMP): pyproject.toml requirements.lock
 	rm -rf $(VENV)
+	dpkg -s libhdf5-dev >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends libhdf5-dev)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .

@@ -1,7 +1,7 @@
 """``myokine check``: every standards check over an export, as one pass/fail table.
 
-The bundle's SBML files load in libsbml and COPASI; COPASI reproduces the runner's trajectories
-of every experiment; the .cps opens and reproduces its experiment; the OMEX validates with
+The bundle's SBML files load in libsbml and COPASI; COPASI and AMICI reproduce the runner's
+trajectories of every experiment; the .cps opens and reproduces its experiment; the OMEX validates with
 biosimulators-utils, reads back safely with a consistent manifest, its SED-ML references and
 XPath targets resolve, tellurium and COPASI execute its SED-ML to the runner's results, and
 COPASI and tellurium open the archive itself.
@@ -17,6 +17,7 @@ import libsbml
 import pandas as pd
 
 from analysis.export import copasi
+from analysis.export.amici import AmiciSimulator
 from analysis.export.compare import TOLERANCE, max_relative_difference
 from analysis.export.bundle import CPS_EXPERIMENT, Bundle
 from analysis.export.omex_read import open_archive
@@ -37,6 +38,7 @@ LIBSBML = "libsbml: no error or warning, units checked"
 L2V4 = "SBML L2V4: readable, lost event features in notes"
 COPASI_IMPORT = "COPASI imports without error"
 COPASI_RUNS = "COPASI vs roadrunner"
+AMICI_RUNS = "AMICI vs roadrunner"
 CPS = ".cps opens in COPASI and reproduces its experiment"
 VALIDATOR = "biosimulators-utils validate-project"
 COPASI_ARCHIVE = "COPASI opens the archive"
@@ -45,7 +47,7 @@ READ_BACK = "archive reads back safely, manifest consistent"
 SEDML_LINT = "SED-ML references and XPath targets resolve"
 TELLURIUM_SEDML = "tellurium SED-ML vs runner"
 COPASI_SEDML = "COPASI SED-ML vs runner"
-EXPERIMENT_CHECKS = (COPASI_RUNS, SEDML_LINT, TELLURIUM_SEDML, COPASI_SEDML)
+EXPERIMENT_CHECKS = (COPASI_RUNS, AMICI_RUNS, SEDML_LINT, TELLURIUM_SEDML, COPASI_SEDML)
 
 
 def finding(check: str, subject: str, passed: bool, detail: str) -> Finding:
@@ -92,6 +94,7 @@ def check_bundle(
     for path in (bundle.sbml, bundle.copasi_sbml, bundle.l2v4):
         rows.append(_row(COPASI_IMPORT, path.name, lambda path=path: _copasi_import(path)))
     rows += _copasi_rows(bundle, experiments, reference)
+    rows += _amici_rows(bundle.sbml, experiments, reference)
     validation = _row(VALIDATOR, bundle.omex.name, lambda: _validate(bundle.omex))
     rows.append(validation)
     rows.append(_row(COPASI_ARCHIVE, bundle.omex.name, lambda: _copasi_archive(bundle.omex)))
@@ -155,6 +158,18 @@ def _copasi_rows(bundle: Bundle, experiments: list[Experiment], reference: dict)
     rows.append(_row(CPS, bundle.cps.name,
                      lambda: _cps(bundle.cps, experiments, reference)))
     return rows
+
+
+def _amici_rows(sbml: Path, experiments: list[Experiment], reference: dict) -> list[Finding]:
+    try:
+        simulator = AmiciSimulator(sbml)
+    except Exception as error:  # a failed import or compilation is a failed row, not the end
+        return [finding(AMICI_RUNS, "all", False, " ".join(str(error).split())[:300])]
+    return [
+        _row(AMICI_RUNS, e.name,
+             lambda e=e: _within(max_relative_difference(simulator.run_experiment(e), reference[e.name])))
+        for e in experiments
+    ]
 
 
 def _cps(path: Path, experiments: list[Experiment], reference: dict) -> tuple[bool, str]:

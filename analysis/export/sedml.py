@@ -6,29 +6,17 @@ tolerances as KiSAO parameters, and a report and one plot per observable. An exp
 several conditions becomes a repeated task over its own subtask, with one vector range per
 varying target, all iterated in lockstep with the ``condition`` range.
 
-Some parameters feed SBML initial assignments (``glycogen_initial`` -> ``Glycogen``,
-``active_muscle_mass`` -> the ``muscle`` volume, ``bout_start`` -> ``next_bout_start``). Every
-change therefore also states, explicitly, each initial value that the model's own initial
-assignments give for the new parameter values (computed by roadrunner from the SBML): an engine
-that evaluates initial assignments gets the same numbers either way. The order of the changes
-is chosen so that tellurium 2.2.13 applies them correctly too, although it (1) applies a model's
-changes in reverse order, (2) sets parameters and compartments as current values, which any
-later ``init()`` of a species resets, (3) re-evaluates a changed element's initial assignment
-from the current values when it removes it, and (4) reloads the model without initial
-assignments after the changes. Model changes therefore read, in document order: the
-parameters, the other parameters with initial assignments (as ComputeChanges, which tellurium
-sets without a reload), the species, the compartments and, when a compartment is resized, the
-parameters once more (tellurium runs them first, so the compartment sees them). In a repeated
-task (applied in order after a reset): species, then compartments and parameters.
+Every parameter an experiment sets enters the model's equations directly (no initial
+assignment or initial value depends on it), so each change is a single change of the parameter's
+value, the same for every engine; a parameter that feeds an initial assignment is refused.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import libsbml
 import libsedml
-import roadrunner
 
 from myokine.errors import InputError, ModelError, ToolError
 from myokine.experiments import Experiment
@@ -71,23 +59,8 @@ class Target:
         return f"{self.element_xpath}/@{self.attribute}" if self.attribute else self.element_xpath
 
 
-@dataclass(frozen=True)
-class Changes:
-    """The changes that give the initial state of a set of parameter values, by kind."""
-
-    parameters: dict[Target, float]  # the parameters given
-    species: dict[Target, float]
-    compartments: dict[Target, float]
-    assigned: dict[Target, float]  # other parameters, set by initial assignments
-
-    def in_order(self) -> dict[Target, float]:
-        """Species, compartments, then parameters: the order a repeated task sets them in."""
-        return {**self.species, **self.compartments, **self.parameters, **self.assigned}
-
-
 class ModelIndex:
-    """What the SED-ML needs to know about the SBML: its elements, and the initial values that
-    its initial assignments give for chosen parameter values."""
+    """What the SED-ML needs to know about the SBML: its elements and its parameters' values."""
 
     def __init__(self, sbml_path: Path):
         document = libsbml.readSBMLFromFile(str(sbml_path))
@@ -95,76 +68,36 @@ class ModelIndex:
             raise ModelError(f"{sbml_path}: not a readable SBML model")
         model = document.getModel()
         self.kinds: dict[str, str] = {}
-        self.value_targets: dict[str, Target] = {}  # the value a change sets, per element
-        for parameter in model.getListOfParameters():
-            self._add("parameter", parameter.getId(), "value")
-        for compartment in model.getListOfCompartments():
-            self._add("compartment", compartment.getId(), "size")
-        for species in model.getListOfSpecies():
-            amount = species.getHasOnlySubstanceUnits()
-            self._add("species", species.getId(), "initialAmount" if amount else "initialConcentration")
-        self.rule_variables = {r.getVariable() for r in model.getListOfRules() if r.isAssignment()}
-        self._document = document
-        self._states: dict[tuple, dict[str, float]] = {}
-        self.defaults = self.initial_state({})
-
-    def _add(self, kind: str, element: str, attribute: str) -> None:
-        self.kinds[element] = kind
-        self.value_targets[element] = Target(kind, element, attribute)
-
-    def initial_state(self, parameters: Mapping[str, float]) -> dict[str, float]:
-        """Every element's initial value (species: as its value target says) with the
-        parameters set; roadrunner evaluates the initial assignments."""
-        key = tuple(sorted(parameters.items()))
-        if key not in self._states:
-            self._states[key] = self._evaluate(parameters)
-        return self._states[key]
-
-    def _evaluate(self, parameters: Mapping[str, float]) -> dict[str, float]:
-        model = self._document.getModel()
-        defaults = {}
-        for name, value in parameters.items():
-            parameter = model.getParameter(name)
-            if (
-                parameter is None
-                or not parameter.getConstant()
-                or model.getInitialAssignmentBySymbol(name) is not None
-            ):
-                raise InputError(f"'{name}' is not a settable parameter of the model")
-            defaults[name] = parameter.getValue()
-            parameter.setValue(value)
-        try:
-            rr = roadrunner.RoadRunner(libsbml.writeSBMLToString(self._document))
-        finally:
-            for name, value in defaults.items():
-                model.getParameter(name).setValue(value)
-        return {
-            element: rr.getValue(f"[{element}]" if target.attribute == "initialConcentration" else element)
-            for element, target in self.value_targets.items()
+        for kind, elements in (("parameter", model.getListOfParameters()),
+                               ("compartment", model.getListOfCompartments()),
+                               ("species", model.getListOfSpecies())):
+            self.kinds.update((element.getId(), kind) for element in elements)
+        self.defaults = {p.getId(): p.getValue() for p in model.getListOfParameters()}
+        assigned = {a.getSymbol() for a in model.getListOfInitialAssignments()}
+        feeding = {name for a in model.getListOfInitialAssignments() for name in _names(a.getMath())}
+        self.settable = {
+            p.getId() for p in model.getListOfParameters()
+            if p.getConstant() and p.getId() not in assigned | feeding
         }
 
-    def changes(self, parameters: Mapping[str, float], base: Mapping[str, float]) -> Changes:
-        """The parameters' changes and every initial value that then differs from ``base``."""
-        state = self.initial_state(parameters)
-        changed = sorted(
-            element for element, value in state.items()
-            if value != base[element] and element not in parameters and element not in self.rule_variables
-        )
-        by_kind = {
-            kind: {self.value_targets[e]: state[e] for e in changed if self.kinds[e] == kind}
-            for kind in ("species", "compartment", "parameter")
-        }
-        return Changes(
-            {self.value_targets[name]: float(value) for name, value in parameters.items()},
-            by_kind["species"],
-            by_kind["compartment"],
-            by_kind["parameter"],
-        )
+    def target(self, name: str) -> Target:
+        """The value of a parameter that an experiment sets."""
+        if name not in self.settable:
+            raise InputError(f"'{name}' is not a constant parameter that no initial assignment uses")
+        return Target("parameter", name, "value")
 
     def observable_target(self, name: str) -> Target:
         if self.kinds.get(name) not in ("parameter", "species"):
             raise InputError(f"observable '{name}' is not a parameter or species of the model")
         return Target(self.kinds[name], name)
+
+
+def _names(math: libsbml.ASTNode) -> set[str]:
+    """The ids a formula refers to."""
+    names = {math.getName()} if math.isName() else set()
+    for i in range(math.getNumChildren()):
+        names |= _names(math.getChild(i))
+    return names
 
 
 def _check(status: int, what: str) -> None:
@@ -205,7 +138,10 @@ def experiment_sedml(
     model.setName(experiment.title)
     model.setLanguage(SBML_LANGUAGE)
     model.setSource(source)
-    _add_model_changes(model, index.changes(shared, index.defaults))
+    for name, value in shared.items():
+        change = model.createChangeAttribute()
+        change.setTarget(index.target(name).xpath)
+        change.setNewValue(repr(float(value)))
 
     simulation = doc.createUniformTimeCourse()
     simulation.setId(SIMULATION_ID)
@@ -222,7 +158,7 @@ def experiment_sedml(
         parameter.setValue(repr(value))
 
     if varying:
-        task_id = _add_scan(doc, experiment, index, shared, varying)
+        task_id = _add_scan(doc, experiment, index, varying)
     else:
         task = doc.createTask()
         task.setId(TASK_ID)
@@ -233,32 +169,10 @@ def experiment_sedml(
     return doc
 
 
-def _add_model_changes(model: libsedml.SedModel, changes: Changes) -> None:
-    """The changes in the order the module docstring explains."""
-
-    def attribute(target: Target, value: float) -> None:
-        change = model.createChangeAttribute()
-        change.setTarget(target.xpath)
-        change.setNewValue(repr(float(value)))
-
-    for target, value in changes.parameters.items():
-        attribute(target, value)
-    for target, value in changes.assigned.items():
-        change = model.createComputeChange()
-        change.setTarget(target.xpath)
-        change.setMath(libsedml.parseL3Formula(repr(float(value))))
-    for target, value in {**changes.species, **changes.compartments}.items():
-        attribute(target, value)
-    if changes.compartments:
-        for target, value in changes.parameters.items():
-            attribute(target, value)
-
-
 def _add_scan(
     doc: libsedml.SedDocument,
     experiment: Experiment,
     index: ModelIndex,
-    shared: dict[str, float],
     varying: dict[str, list],
 ) -> str:
     """A repeated task over the conditions, with a subtask used by nothing else."""
@@ -276,24 +190,16 @@ def _add_scan(
     master.setName(", ".join(experiment.conditions))
     for number in range(len(experiment.conditions)):
         master.addValue(float(number))
-    base = index.initial_state(shared)
-    changes = []
-    for values in zip(*varying.values()):
-        given = {name: value for name, value in zip(varying, values) if value is not None}
-        changes.append(index.changes({**shared, **given}, base).in_order())
-    # Every condition sets every target; one that a condition leaves alone keeps its base value.
-    shared_targets = {index.value_targets[name] for name in shared}
-    targets = [t for t in dict.fromkeys(t for c in changes for t in c) if t not in shared_targets]
-    for number, target in enumerate(targets):
+    for number, (name, column) in enumerate(varying.items()):
         vector = scan.createVectorRange()
         range_id = f"values_{number}"
         vector.setId(range_id)
-        vector.setName(f"{target.id} ({target.attribute})")
-        for change in changes:
-            vector.addValue(change.get(target, base[target.id]))
+        vector.setName(name)
+        for value in column:  # a condition that leaves the parameter alone gets its default
+            vector.addValue(float(index.defaults[name] if value is None else value))
         set_value = scan.createTaskChange()
         set_value.setModelReference(MODEL_ID)
-        set_value.setTarget(target.xpath)
+        set_value.setTarget(index.target(name).xpath)
         set_value.setRange(range_id)
         set_value.setMath(libsedml.parseL3Formula(range_id))
     entry = scan.createSubTask()
@@ -357,8 +263,7 @@ def _notes(experiment: Experiment) -> str:
         '<body xmlns="http://www.w3.org/1999/xhtml">'
         f"<p>{_escape(text)}</p>"
         f"<p>Generated from the experiment declaration {_escape(experiment.name)}.toml"
-        f" (conditions: {_escape(conditions)}). Model changes also set, explicitly, the initial"
-        " values that the model's initial assignments give for the changed parameters.</p></body>"
+        f" (conditions: {_escape(conditions)}).</p></body>"
     )
 
 

@@ -61,7 +61,8 @@ def test_every_element_has_an_sbo_term(sbml_model):
 
 def test_compartments_and_species_have_identifiers_org_annotations(sbml_model):
     for kind, element in elements(sbml_model):
-        if kind in ("compartment", "species"):
+        schedule = "schedule" in (element.getId(), element.getCompartment() if kind == "species" else "")
+        if kind in ("compartment", "species") and not schedule:  # the protocol state is no biological entity
             uris = resources(element, libsbml.BQB_IS)
             assert uris, f"{kind} {element.getId()} has no bqbiol:is annotation"
             assert all(IDENTIFIERS.match(uri) for uri in uris), uris

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis.export import copasi
-from analysis.export.check import VALIDATOR, check_bundle, finding, format_table, planned_checks
+from analysis.export.check import VALIDATOR, _amici_rows, check_bundle, finding, format_table, planned_checks
 from analysis.export.compare import max_relative_difference
 from analysis.export.bundle import CPS_EXPERIMENT, Bundle
 from analysis.export.omex_read import open_archive
@@ -27,7 +27,7 @@ from myokine.experiments import list_experiments
 from myokine.interface import OBSERVABLE_IDS as OBSERVABLES
 from myokine.simulator import RELATIVE_TOLERANCE
 
-pytestmark = [pytest.mark.copasi, pytest.mark.tellurium, pytest.mark.validator]
+pytestmark = [pytest.mark.copasi, pytest.mark.tellurium, pytest.mark.validator, pytest.mark.amici]
 PLANNED = planned_checks(Bundle.at(Path("dist")), list_experiments())
 
 
@@ -75,6 +75,14 @@ def test_standards_check(rows, check, subject):
 def test_validator_sees_every_experiment(rows, bundle, experiments):
     validation = rows[VALIDATOR, bundle.omex.name]
     assert validation.message.startswith(f"Archive contains {len(experiments)} SED-ML documents")
+
+
+@pytest.mark.amici
+def test_an_amici_failure_is_a_failed_row(tmp_path, experiments):
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<sbml>not a model</sbml>", encoding="utf-8")
+    rows = _amici_rows(broken, list(experiments.values()), {})
+    assert [(row.check, row.passed) for row in rows] == [("AMICI vs roadrunner", False)]
 
 
 def test_table_says_fail_and_counts():
