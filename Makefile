@@ -9,7 +9,7 @@ VALIDATOR_VENV := .venv-validator
 VALIDATOR_STAMP := $(VALIDATOR_VENV)/.installed
 VALIDATOR_PINS := biosimulators-utils==0.2.3 'setuptools<81' python-libsbml==5.21.2
 
-.PHONY: validate setup validator system-packages models run test bench export check sensitivity docs clean lock
+.PHONY: petab validate setup validator system-packages models run test bench export check sensitivity docs clean lock
 
 setup: $(STAMP)
 
@@ -56,6 +56,10 @@ test: $(STAMP) $(VALIDATOR_STAMP) system-packages
 # results/docs/index.html: the model report for readers (diagram, tables, experiments), offline.
 docs: models system-packages
 	$(BIN)/myokine docs
+
+# data/petab/: the PEtab (v1) calibration problem, generated from simulations/ and data/.
+petab: models
+	$(BIN)/python -m analysis.calibration.petab_problem
 
 # The model against the data: scorecard per measurement and qualitative check (results/validation/).
 validate: models

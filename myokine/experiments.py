@@ -8,6 +8,7 @@ with (``myokine.evidence``). The same declaration feeds every tool that runs it.
 """
 
 import math
+import numbers
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -115,7 +116,7 @@ class Experiment:
 
 
 def check_time(value: float, what: str, where: str) -> None:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
         raise InputError(f"{where}: {what} must be a number of minutes, got {value!r}")
     if not math.isfinite(value) or value <= 0:
         raise InputError(f"{where}: {what} must be a positive, finite number of minutes, got {value}")

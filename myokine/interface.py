@@ -1,7 +1,9 @@
 """The model's public interface, read from the tables in models/interface/.
 
 ``observables.tsv`` lists every observable (an assignment rule in the SBML): id, human name,
-tissue (the figure panel group), SBML unit, the unit label shown to readers, description.
+tissue (the figure panel group), SBML unit, the unit label shown to readers, its resting value
+(a formula of model parameters, or 1 for a fold of rest: what folds and percent changes of data
+refer to) and a description.
 ``protocol.tsv`` lists the protocol parameters an experiment sets: id, name, meaning, SBML unit,
 label, the plausible range and whether it is a whole number. Everything that shows or checks an
 observable or a protocol parameter reads these tables; the build checks them against the SBML.
@@ -22,6 +24,7 @@ class Observable:
     tissue: str
     unit: str
     display_unit: str
+    rest: str
     description: str
 
 
@@ -56,7 +59,7 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 def read_observables(path: Path = INTERFACE_DIR / "observables.tsv") -> dict[str, Observable]:
-    rows = _rows(path, ("id", "name", "tissue", "unit", "display_unit", "description"))
+    rows = _rows(path, ("id", "name", "tissue", "unit", "display_unit", "rest", "description"))
     return {row["id"]: Observable(**row) for row in rows}
 
 

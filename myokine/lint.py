@@ -182,6 +182,10 @@ def sbml_findings(
         if parameter is None or rule is None or parameter.getUnits() != entry.unit:
             findings.append(Finding("observables table", f"observable {name}", "error",
                                     f"must be an assignment rule with unit {entry.unit}"))
+        unknown = [n for n in _IDENTIFIER.findall(entry.rest) if model.getParameter(n) is None]
+        if unknown:
+            findings.append(Finding("observables table", f"observable {name}", "error",
+                                    f"its resting value names unknown parameters: {', '.join(unknown)}"))
     for name, entry in protocol.items():
         parameter = model.getParameter(name)
         if parameter is None or not parameter.getConstant() or parameter.getUnits() != entry.unit:

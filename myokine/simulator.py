@@ -108,7 +108,7 @@ class Simulator:
             self.rr.getIntegrator().relative_tolerance = relative_tolerance
             try:
                 with solver_output_silenced():
-                    result = np.asarray(self.rr.simulate(0, grid.end, grid.points, selections=selections))
+                    result = np.asarray(self.rr.simulate(0, float(grid.end), grid.points, selections=selections))
             except RuntimeError as error:
                 message = " ".join(str(error).split()).split("; In ")[0]
                 raise SimulationError(f"{where or 'simulation'}: integration failed: {message}") from None

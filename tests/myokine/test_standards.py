@@ -7,6 +7,7 @@ import libsbml
 import pytest
 
 from myokine.interface import OBSERVABLE_IDS as OBSERVABLES
+from myokine.experiments import TimeGrid
 from myokine.interface import OBSERVABLES as TABLE
 
 IDENTIFIERS = re.compile(r"^https://identifiers\.org/(uniprot|CHEBI|UBERON|GO|CL|taxonomy):\S+$")
@@ -124,3 +125,11 @@ def test_protocol_events_all_have_priorities(sbml_model):
         priorities.append(libsbml.formulaToL3String(event.getPriority().getMath()))
     assert len(set(priorities)) == len(priorities), "events share a priority"
 
+
+
+def test_every_observable_starts_at_its_tabled_resting_value(simulator):
+    frame = simulator.run({"bout_count": 0}, TimeGrid(1, 1))
+    model = simulator.rr.model
+    for name, entry in TABLE.items():
+        rest = eval(entry.rest, {}, {p: model[p] for p in model.getGlobalParameterIds()})  # a formula of parameters
+        assert frame[name].iloc[0] == pytest.approx(rest, rel=1e-9), name

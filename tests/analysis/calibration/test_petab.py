@@ -1,0 +1,45 @@
+"""The PEtab problem: generated from the declarations, fresh, valid, calibration data only, and
+the same objective through AMICI (pyPESTO) and through the project's runner."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.calibration.petab_problem import PETAB_DIR, write_problem
+from myokine.measurements import read_measurements
+
+TABLES = ("conditions.tsv", "observables.tsv", "measurements.tsv", "parameters.tsv", "problem.yaml")
+
+
+def test_committed_problem_is_fresh(tmp_path):
+    write_problem(tmp_path)
+    for name in TABLES:
+        assert (tmp_path / name).read_text(encoding="utf-8").replace("../../models", "") == (
+            (PETAB_DIR / name).read_text(encoding="utf-8").replace("../../models", "")), name
+
+
+def test_petablint_passes():
+    petablint = Path(sys.executable).parent / "petablint"
+    run = subprocess.run([str(petablint), "problem.yaml"], cwd=PETAB_DIR, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_only_calibration_measurements_enter():
+    measurements = read_measurements()
+    rows = pd.read_csv(PETAB_DIR / "measurements.tsv", sep="\t")
+    assert len(rows) > 10
+    assert {measurements[m].role for m in rows["datasetId"]} == {"calibration"}
+
+
+@pytest.mark.amici
+def test_amici_and_the_runner_give_the_same_objective():
+    from analysis.calibration.objective import petab_problem, pypesto_problem, runner_objective
+
+    problem = petab_problem()
+    x = np.asarray(problem.x_nominal_free_scaled)
+    amici = pypesto_problem("amici").objective(x)
+    assert np.isfinite(amici) and amici == pytest.approx(runner_objective(problem), rel=1e-6)
