@@ -64,6 +64,5 @@ def test_a_script_needs_only_tellurium_pandas_and_matplotlib(experiment):
 def test_a_script_reproduces_the_runner(experiment, outputs, simulator):
     result = pd.read_csv(outputs / f"{experiment.name}.csv")
     difference, where = max_relative_difference(result, simulator.run_experiment(experiment))
-    print(f"{experiment.name}: {difference:.1e} at {where}")
     assert difference <= TOLERANCE, f"{difference:.2e} at {where}"
     assert (outputs / f"{experiment.name}.png").read_bytes().startswith(b"\x89PNG")
