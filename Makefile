@@ -9,7 +9,7 @@ VALIDATOR_VENV := .venv-validator
 VALIDATOR_STAMP := $(VALIDATOR_VENV)/.installed
 VALIDATOR_PINS := biosimulators-utils==0.2.3 'setuptools<81' python-libsbml==5.21.2
 
-.PHONY: petab validate setup validator system-packages models run test bench export check sensitivity docs clean lock
+.PHONY: petab validate setup validator system-packages models run test bench export check sensitivity docs scripts clean lock
 
 setup: $(STAMP)
 
@@ -72,6 +72,10 @@ export: $(STAMP)
 # Every standards check on a fresh export, as one pass/fail table; fails if any check fails.
 check: $(STAMP) $(VALIDATOR_STAMP)
 	$(BIN)/myokine check
+
+# simulations/tellurium/<experiment>.py: a plain tellurium script per experiment, from its declaration.
+scripts: $(STAMP)
+	$(BIN)/python -m analysis.export.tellurium_scripts
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
