@@ -6,8 +6,8 @@ value of every parameter it or the previous run changed, then resets (which re-e
 initial assignments and reverts event-changed state). Initial values are set on the executable
 model (microseconds): ``RoadRunner.setValue("init(...)")`` regenerates the model instead
 (30-110 ms) for the same result. The simulator compiles with LLJIT, unoptimised: a third of the
-compile time of the default MCJIT, and as fast a simulation of this model. Ensembles may load a
-copy reduced by its conserved moieties (41 to 35 states, about 1.25x faster per run).
+compile time of the default MCJIT, and as fast a simulation of this model. (roadrunner cannot
+reduce this model by its conserved moieties: events change the schedule species.)
 """
 
 import difflib
@@ -39,14 +39,13 @@ _SOLVER_OUTPUT = threading.Lock()  # file descriptors 1 and 2 are process-wide
 class Simulator:
     """A loaded model that simulates experiments (the project's runner)."""
 
-    def __init__(self, sbml_path: Path = SBML_PATH, conserved_moieties: bool = False):
+    def __init__(self, sbml_path: Path = SBML_PATH):
         sbml_path = Path(sbml_path)
         if not sbml_path.exists():
             raise ModelError(f"no SBML model at {sbml_path}; run 'myokine build' first")
         self.defaults, self.computed, self.units = _read_parameters(sbml_path)
         roadrunner.Config.setValue(roadrunner.Config.LLVM_BACKEND, roadrunner.Config.LLJIT)
         roadrunner.Config.setValue(roadrunner.Config.LLJIT_OPTIMIZATION_LEVEL, 0)
-        roadrunner.Config.setValue(roadrunner.Config.LOADSBMLOPTIONS_CONSERVED_MOIETIES, conserved_moieties)
         try:
             self.rr = roadrunner.RoadRunner(str(sbml_path))
         except RuntimeError as error:
@@ -188,14 +187,13 @@ def _read_parameters(sbml_path: Path) -> tuple[dict[str, float], set[str], dict[
 
 
 @cache
-def _load(resolved: Path, conserved_moieties: bool) -> Simulator:
-    return Simulator(resolved, conserved_moieties)
+def _load(resolved: Path) -> Simulator:
+    return Simulator(resolved)
 
 
-def load_simulator(sbml_path: Path = SBML_PATH, conserved_moieties: bool = False) -> Simulator:
-    """The simulator of an SBML file (full or reduced by its conserved moieties), loaded once
-    per process."""
-    return _load(Path(sbml_path).resolve(), conserved_moieties)
+def load_simulator(sbml_path: Path = SBML_PATH) -> Simulator:
+    """The simulator of an SBML file, loaded once per process."""
+    return _load(Path(sbml_path).resolve())
 
 
 def simulate(

@@ -16,6 +16,7 @@ from myokine.simulator import Simulator
 
 REST = {"bout_count": 0, "il6_infusion_rate": 0}
 RELATIVE_STEP = 1e-6
+ZERO_STEP = 1e-3  # for states resting at zero (schedule counters, deviations), in their units
 
 
 def elasticities(simulator: Simulator) -> np.ndarray:
@@ -24,7 +25,7 @@ def elasticities(simulator: Simulator) -> np.ndarray:
     concentrations = np.array(model.getFloatingSpeciesConcentrations())
     result = np.empty((model.getNumReactions(), len(concentrations)))
     for i, value in enumerate(concentrations):
-        step = RELATIVE_STEP * value
+        step = RELATIVE_STEP * value if value else ZERO_STEP
         rates = []
         for shifted in (value + step, value - step):
             model.setFloatingSpeciesConcentrations([i], [shifted])
@@ -41,7 +42,8 @@ def control_coefficients(simulator: Simulator) -> pd.DataFrame:
     species = list(model.getFloatingSpeciesIds())
     reactions = list(model.getReactionIds())
     concentrations = np.array(model.getFloatingSpeciesConcentrations())
-    volumes = np.array(model.getFloatingSpeciesAmounts()) / concentrations
+    volumes = np.array([model.getCompartmentVolumes([model.getCompartmentIndexForFloatingSpecies(i)])[0]
+                        for i in range(len(species))])
     matrix = rr.getFullStoichiometryMatrix()
     rows = [list(matrix.rownames).index(s) for s in species]
     columns = [list(matrix.colnames).index(r) for r in reactions]
@@ -54,8 +56,9 @@ def control_coefficients(simulator: Simulator) -> pd.DataFrame:
     link = stoichiometry @ np.linalg.pinv(reduced)
     jacobian = reduced @ elasticities(simulator) @ link
     response = -link @ np.linalg.solve(jacobian, reduced * rates)  # d S / d ln v_j
-    scaled = response / concentrations[:, None]
-    table = pd.DataFrame(scaled, index=species, columns=reactions)
+    present = concentrations > 0  # schedule counters and deviation states rest at zero: no scaled coefficient
+    scaled = response[present] / concentrations[present, None]
+    table = pd.DataFrame(scaled, index=np.array(species)[present], columns=reactions)
     return table.rename_axis("species").reset_index().melt(
         id_vars="species", var_name="reaction", value_name="control_coefficient"
     )

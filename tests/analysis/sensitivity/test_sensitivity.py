@@ -69,7 +69,9 @@ def test_control_coefficients_at_rest_obey_the_summation_theorem():
     table = control_coefficients(Simulator(SBML_PATH)).pivot(
         index="species", columns="reaction", values="control_coefficient"
     )
-    assert table.shape == (41, 73)
+    simulator = Simulator(SBML_PATH)
+    resting = sum(c > 0 for c in simulator.rr.model.getFloatingSpeciesConcentrations())
+    assert table.shape == (resting, simulator.rr.model.getNumReactions())
     assert np.abs(table.sum(axis=1)).max() < 1e-8  # sum over reactions is 0 for every species
     # plasma lactate = basal production / clearance rate constant: coefficients +1 and -1
     assert table.loc["Lactate_pl", "Lactate_basal_production"] == pytest.approx(1, abs=1e-6)
