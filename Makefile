@@ -9,7 +9,7 @@ VALIDATOR_VENV := .venv-validator
 VALIDATOR_STAMP := $(VALIDATOR_VENV)/.installed
 VALIDATOR_PINS := biosimulators-utils==0.2.3 'setuptools<81' python-libsbml==5.21.2
 
-.PHONY: petab validate setup validator system-packages models run test bench export check sensitivity docs scripts clean lock
+.PHONY: calibrate petab validate setup validator system-packages models run test bench export check sensitivity docs scripts clean lock
 
 setup: $(STAMP)
 
@@ -60,6 +60,11 @@ docs: models system-packages
 # data/petab/: the PEtab (v1) calibration problem, generated from simulations/ and data/.
 petab: models
 	$(BIN)/python -m analysis.calibration.petab_problem
+
+# Multi-start fit of the most informed assumed parameters (results/calibration/); settings in
+# analysis/calibration/calibration.toml (starts, seed).
+calibrate: models
+	$(BIN)/myokine calibrate
 
 # The model against the data: scorecard per measurement and qualitative check (results/validation/).
 validate: models

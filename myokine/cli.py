@@ -103,6 +103,15 @@ def cmd_validate(args: argparse.Namespace) -> None:
     print(format_scorecard(scores, checks))
 
 
+def cmd_calibrate(args: argparse.Namespace) -> None:
+    from analysis.calibration.fit import Settings, calibrate
+    from myokine.parallel import Engine, available_cores
+
+    workers = available_cores() if args.workers is None else args.workers
+    for path in calibrate(args.out, Settings.read(), Engine(workers, args.scheduler, progress=sys.stderr.isatty())):
+        print(path)
+
+
 def cmd_docs(args: argparse.Namespace) -> None:
     from analysis.docs.model_report import write_report
 
@@ -174,6 +183,14 @@ def make_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--out", type=Path, default=RESULTS_DIR / "validation", help="output folder")
     validate.set_defaults(run=cmd_validate)
+
+    calibrate = commands.add_parser(
+        "calibrate", help="fit the most informed assumed parameters to the calibration data (pyPESTO, AMICI)"
+    )
+    calibrate.add_argument("--workers", type=int, help="worker processes for the starts (default: all cores)")
+    calibrate.add_argument("--scheduler", help="address of a Dask scheduler to run the starts on")
+    calibrate.add_argument("--out", type=Path, default=RESULTS_DIR / "calibration", help="output folder")
+    calibrate.set_defaults(run=cmd_calibrate)
 
     docs = commands.add_parser("docs", help="the model report for readers (static HTML)")
     docs.add_argument("--out", type=Path, default=RESULTS_DIR / "docs", help="output folder")

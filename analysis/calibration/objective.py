@@ -27,18 +27,20 @@ def petab_problem(yaml_path: Path = PETAB_DIR / "problem.yaml"):
     return petab.Problem.from_yaml(str(yaml_path))
 
 
-def _digest(yaml_path: Path, problem) -> str:
-    files = [Path(yaml_path).parent / name for name in
-             ("conditions.tsv", "observables.tsv", "measurements.tsv", "parameters.tsv")]
-    sbml = problem.model.to_sbml_str().encode() if hasattr(problem.model, "to_sbml_str") else b""
-    return hashlib.sha256(sbml + b"".join(path.read_bytes() for path in files)).hexdigest()[:16]
+def _digest(problem) -> str:
+    """What the compiled model depends on: the SBML, the observables, the condition table's
+    parameters and the parameter ids (not the measurements or which parameters are estimated)."""
+    parts = [problem.model.to_sbml_str(), problem.observable_df.to_csv(),
+             ",".join(problem.condition_df.columns), ",".join(problem.parameter_df.index)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def pypesto_problem(engine: str = "amici", yaml_path: Path = PETAB_DIR / "problem.yaml"):
-    """The pyPESTO problem of the PEtab problem, its objective computed by ``engine``."""
+def pypesto_problem(engine: str = "amici", problem=None):
+    """The pyPESTO problem of a PEtab problem (default: the committed one), its objective
+    computed by ``engine``."""
     import pypesto.petab
 
-    problem = petab_problem(yaml_path)
+    problem = problem if problem is not None else petab_problem()
     if engine == "roadrunner":
         from pypesto.objective.roadrunner import SolverOptions
 
@@ -47,12 +49,15 @@ def pypesto_problem(engine: str = "amici", yaml_path: Path = PETAB_DIR / "proble
             relative_tolerance=RELATIVE_TOLERANCE, absolute_tolerance=ABSOLUTE_TOLERANCE, maximum_num_steps=MAX_STEPS
         )
         return pypesto_problem
-    name = f"petab_{_digest(yaml_path, problem)}"
+    name = f"petab_{_digest(problem)}"
     path = os.environ.get("PATH", "")
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{path}"  # AMICI's cmake and swig
     try:
         importer = pypesto.petab.PetabImporter(problem, output_folder=str(CACHE_DIR / name), model_name=name)
-        pypesto_problem = importer.create_problem()
+        factory = importer.create_objective_creator()
+        # every parameter stays a parameter, so one compiled model serves any choice of estimates
+        model = factory.create_model(non_estimated_parameters_as_constants=False)
+        pypesto_problem = importer.create_problem(objective=factory.create_objective(model=model))
     finally:
         os.environ["PATH"] = path
     solver = pypesto_problem.objective.amici_solver
@@ -62,48 +67,45 @@ def pypesto_problem(engine: str = "amici", yaml_path: Path = PETAB_DIR / "proble
     return pypesto_problem
 
 
-def runner_objective(problem=None) -> float:
-    """The negative log-likelihood at the nominal parameters, simulated by the project's runner
-    (roadrunner) and computed by the petab library: the independent check of AMICI's objective.
-
-    pyPESTO 0.7's own roadrunner objective cannot compute this problem: it evaluates every
-    observable's noise in every condition, also where the observable has no measurement."""
+def runner_simulations(problem, changes: dict[str, float] | None = None) -> pd.DataFrame:
+    """Every measurement of the PEtab problem simulated by the project's runner (roadrunner), as
+    a PEtab simulation table; ``changes`` sets model parameters (others at their SBML values)."""
     import math
-
-    import petab.v1 as petab
+    import re
 
     from myokine.experiments import TimeGrid
     from myokine.simulator import load_simulator
 
-    problem = problem or petab_problem()
     simulator = load_simulator()
     model = simulator.rr.model
-    measurements = problem.measurement_df
     formulas = problem.observable_df["observableFormula"]
     rows = []
-    for condition_id, group in measurements.groupby("simulationConditionId"):
+    for condition_id, group in problem.measurement_df.groupby("simulationConditionId"):
         row = problem.condition_df.loc[condition_id]
         parameters = {name: float(row[name]) for name in problem.condition_df.columns if name != "conditionName"}
+        parameters |= changes or {}
         times = group["time"].to_numpy()
         step = float(math.gcd(*(int(t) for t in times)))
-        observables = sorted({name for formula in formulas[group["observableId"].unique()] for name in _names(formula)
-                              if name in formulas.index or name in _observable_names(model)})
+        names = {n for f in formulas[group["observableId"].unique()] for n in re.findall(r"[A-Za-z_]\w*", f)}
+        observables = sorted(n for n in names if n in simulator.computed or n in simulator.species)
         frame = simulator.run(parameters, TimeGrid(times.max(), step), observables, where=condition_id)
         values = {p: model[p] for p in model.getGlobalParameterIds()}
-        for index, measurement in group.iterrows():
+        for _, measurement in group.iterrows():
             at = frame.loc[(frame["time"] - measurement["time"]).abs().idxmin()]
             namespace = {**values, **{name: at[name] for name in observables}}
-            simulated = eval(formulas[measurement["observableId"]], {"__builtins__": {}}, namespace)
-            rows.append({**measurement.to_dict(), "simulation": simulated})
-    simulations = pd.DataFrame(rows).drop(columns="measurement")
-    return -petab.calculate_llh(measurements, simulations, problem.observable_df, problem.parameter_df)
+            simulated = eval(formulas[measurement["observableId"]], {"__builtins__": {}}, namespace)  # generated formula
+            rows.append({**measurement.drop("measurement").to_dict(), "simulation": simulated})
+    return pd.DataFrame(rows)
 
 
-def _names(formula: str) -> set[str]:
-    import re
+def runner_objective(problem=None) -> float:
+    """The negative log-likelihood at the nominal parameters, simulated by the project's runner
+    and computed by the petab library: the independent check of AMICI's objective.
 
-    return set(re.findall(r"[A-Za-z_]\w*", formula))
+    pyPESTO 0.7's own roadrunner objective cannot compute this problem: it evaluates every
+    observable's noise in every condition, also where the observable has no measurement."""
+    import petab.v1 as petab
 
-
-def _observable_names(model) -> set[str]:
-    return set(model.getGlobalParameterIds()) | set(model.getFloatingSpeciesIds())
+    problem = problem or petab_problem()
+    simulations = runner_simulations(problem)
+    return -petab.calculate_llh(problem.measurement_df, simulations, problem.observable_df, problem.parameter_df)
