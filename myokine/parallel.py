@@ -17,7 +17,7 @@ from typing import Any
 from tqdm import tqdm
 
 from myokine.errors import InputError, ToolError
-from myokine.interrupts import signals_held
+from myokine.interrupts import SIGNALS, signals_held
 
 DASK_CONNECT_SECONDS = 10
 
@@ -55,11 +55,17 @@ class Engine:
             yield from _on_processes(min(self.workers, len(items)), function, items)
 
 
+def _start_worker() -> None:
+    """A worker leaves Ctrl-C to the main process, and does not inherit its held signals."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+
+
 def _on_processes(workers: int, function, items):
-    """On local worker processes, which ignore Ctrl-C (the main process handles it); on any
-    error or signal, pending tasks are cancelled and the workers terminated, not awaited."""
+    """On local worker processes; on any error or signal, pending tasks are cancelled and the
+    workers killed, not awaited."""
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, context, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker)
     try:
         with signals_held():  # a worker cut off while it starts would print a traceback
             futures = {pool.submit(function, item): index for index, item in enumerate(items)}
@@ -69,7 +75,7 @@ def _on_processes(workers: int, function, items):
         processes = list((pool._processes or {}).values())  # no public terminate before 3.14
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
-            process.terminate()
+            process.kill()  # a worker still starting has its signals held
             process.join()
         raise
     pool.shutdown()

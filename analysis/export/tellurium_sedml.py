@@ -54,8 +54,8 @@ def run_archive(omex_path: Path, work_dir: Path) -> dict[str, list[str]]:
     file (as located in the archive)."""
     from tellurium.sedml.tesedml import executeCombineArchive
 
-    work_dir.mkdir(parents=True, exist_ok=True)  # tellurium needs it to exist
     with checked_copy(omex_path) as copy, _quiet():
+        work_dir.mkdir(parents=True, exist_ok=True)  # tellurium needs it to exist
         results = executeCombineArchive(str(copy), workingDir=str(work_dir.resolve()), createOutputs=False)
     return {
         Path(path).relative_to(work_dir.resolve()).as_posix(): sorted(result["dataGenerators"])
