@@ -47,10 +47,11 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def _write(path: Path, write: Callable[[Path], None]) -> None:
+    """Refuse a folder or a read-only file; write through what is not a regular file."""
     info = _stat(path)  # through symlinks
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise _refuse(IsADirectoryError, errno.EISDIR, path)
-    if info is not None and (not stat.S_ISREG(info.st_mode)):
+    if info is not None and not stat.S_ISREG(info.st_mode):
         with tempfile.TemporaryDirectory(prefix="myokine-out-") as tmp_dir:
             tmp = Path(tmp_dir) / path.name
             write(tmp)

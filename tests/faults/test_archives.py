@@ -1,5 +1,5 @@
-"""Hostile archives, for every archive reader: the project's own, COPASI's and tellurium's only
-ever see an archive the project's safe reader has checked. And archives written at the same
+"""Hostile archives, for every archive reader: COPASI, tellurium and the validator only ever see
+an archive the project's own safe reader has checked. And archives written at the same
 time, or from a folder nobody can write into, are complete."""
 
 import stat
@@ -14,6 +14,7 @@ import pytest
 from analysis.export import copasi
 from analysis.export.omex_read import open_archive
 from analysis.export.tellurium_sedml import run_archive
+from analysis.export.validator import validate_project
 from myokine.errors import InputError
 from myokine.paths import ROOT
 from tests.faults.helpers import read_only_folder
@@ -75,6 +76,7 @@ READERS = {
     "omex_read": _omex_read,
     "copasi": pytest.param(lambda path, work: copasi.open_archive(path), marks=pytest.mark.copasi),
     "tellurium": pytest.param(_tellurium, marks=pytest.mark.tellurium),
+    "validator": pytest.param(lambda path, work: validate_project(path), marks=pytest.mark.validator),
 }
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.sensitivity.methods import FailedSamples, Settings, run
+from myokine.cli import main
 from myokine.errors import InputError
 from myokine.fileio import MARKER, output_folder
 from myokine.parallel import Engine
@@ -43,12 +44,13 @@ def test_a_failure_moves_nothing_in_and_removes_a_new_folder(tmp_path):
 
 
 @pytest.mark.parametrize("command", [["export"], ["report"], ["sensitivity", "--workers", "1"]])
-def test_a_folder_of_the_users_is_refused_up_front(cli, command):
+def test_a_folder_of_the_users_is_refused_up_front(tmp_path, monkeypatch, capsys, command):
     """``myokine export --out p`` replaced p/README.md; ``--out .`` the project's README."""
-    (cli.cwd / "README.md").write_text("mine")
-    run = cli.run(*command, "--out", ".")
-    assert run.returncode == 1 and "myokine did not write" in one_error_line(run.stderr)
-    assert contents(cli.cwd) == {"README.md": b"mine"}
+    (tmp_path / "README.md").write_text("mine")
+    monkeypatch.chdir(tmp_path)
+    assert main([*command, "--out", "."]) == 1
+    assert "myokine did not write" in one_error_line(capsys.readouterr().err)
+    assert contents(tmp_path) == {"README.md": b"mine"}
 
 
 def test_a_file_of_the_users_in_a_marked_folder_is_refused_unless_forced(tmp_path):
