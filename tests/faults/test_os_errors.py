@@ -14,10 +14,13 @@ from tests.faults.helpers import one_error_line, read_only_folder, unreadable_fi
 
 
 def test_a_full_disk_is_one_line(cli):
-    run = cli.run("simulate", "acute_bout", "--out", "/dev/full")
+    """/dev/full, through a link: a build that replaced what it names would replace the link,
+    not the device."""
+    (cli.cwd / "full.csv").symlink_to("/dev/full")
+    run = cli.run("simulate", "acute_bout", "--out", "full.csv")
     assert run.returncode == 1 and run.stdout == ""
-    assert one_error_line(run.stderr) == "myokine: error: /dev/full: No space left on device"
-    assert stat.S_ISCHR(Path("/dev/full").stat().st_mode)
+    assert one_error_line(run.stderr) == "myokine: error: full.csv: No space left on device"
+    assert (cli.cwd / "full.csv").is_symlink() and stat.S_ISCHR(Path("/dev/full").stat().st_mode)
 
 
 def _small_file_limit() -> None:
