@@ -85,9 +85,10 @@ def _writable(path: Path, info: os.stat_result) -> bool:
 
 
 def _new_file(folder: Path, name: str) -> Path:
-    """A new empty hidden file in ``folder``, with the permissions the umask gives new files."""
+    """A new empty hidden file in ``folder`` (same suffix: some writers go by it), with the
+    permissions the umask gives new files."""
     while True:
-        path = folder / f".{name}.{secrets.token_hex(4)}.tmp"
+        path = folder / f".{name}.{secrets.token_hex(4)}{Path(name).suffix}"
         try:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
             return path

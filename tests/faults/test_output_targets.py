@@ -17,12 +17,18 @@ FRAME = pd.DataFrame({"time": [0.0, 1.0], "x": [1.5, 2.5]})
 CSV = "time,x\n0,1.5\n1,2.5\n"
 
 
-def test_a_new_file_gets_the_umask_permissions_and_no_temporary_file_is_left(tmp_path):
+@pytest.fixture()
+def group_umask():
+    """A umask that lets the group write (0o002), restored afterwards."""
+    previous = os.umask(0o002)
+    yield
+    os.umask(previous)
+
+
+def test_a_new_file_gets_the_umask_permissions_and_no_temporary_file_is_left(tmp_path, group_umask):
     write_csv(FRAME, tmp_path / "new.csv")
     assert (tmp_path / "new.csv").read_text() == CSV
-    umask = os.umask(0)
-    os.umask(umask)
-    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o666 & ~umask
+    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o664
     assert [p.name for p in tmp_path.iterdir()] == ["new.csv"]
 
 
