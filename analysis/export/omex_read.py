@@ -6,7 +6,7 @@ too highly compressed entries (zip bombs; sizes are counted while extracting, no
 the headers); a missing, unparsable or inconsistent manifest (a listed file that is absent, a
 file that is not listed, a location listed twice), paths nested deeper than the limit.
 Everything is extracted into a fresh temporary folder that is removed when the ``with`` block
-ends. Other archive readers (COPASI's, tellurium's) get only ``checked_copy``: the archive
+ends. Other archive readers (COPASI, tellurium, the validator) get only ``checked_copy``: the archive
 re-packed from this safe extraction, never the user's file.
 """
 
