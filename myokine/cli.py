@@ -1,14 +1,26 @@
-"""The ``myokine`` command line. Errors are one line on stderr and a non-zero exit."""
+"""The ``myokine`` command line. Errors are one line on stderr and a non-zero exit.
+
+``main`` is the one error boundary: a ``MyokineError``, an operating-system error (with its path),
+Ctrl-C (exit 130) and SIGTERM (exit 143) become one line ``myokine: error: ...``; a closed
+output pipe ends the command quietly (exit 141). Temporary folders and worker processes are
+cleaned up on the way out by the context managers that own them.
+"""
 
 import argparse
+import os
+import signal
 import sys
 from pathlib import Path
 
 from myokine.errors import InputError, MyokineError
+from myokine.interrupts import Terminated, sigterm_raises
 from myokine.paths import DIST_DIR, RESULTS_DIR, SBML_PATH, SIMULATIONS_DIR
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,14 +75,18 @@ def cmd_report(args: argparse.Namespace) -> None:
     experiments = list_experiments()
     compared = [e for e in experiments if e.links or e.checks]
     defaults = load_simulator().defaults
-    for path in run_all(args.out, experiments, appendix=lambda frames: markdown(*scorecard(compared, frames, defaults))):
+
+    def scored(frames):
+        return markdown(*scorecard(compared, frames, defaults))
+
+    for path in run_all(args.out, experiments, appendix=scored, force=args.force):
         print(path)
 
 
 def cmd_export(args: argparse.Namespace) -> None:
     from analysis.export.bundle import export
 
-    for path in export(args.out).files():
+    for path in export(args.out, force=args.force).files():
         print(path)
 
 
@@ -132,7 +148,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
     settings = Settings(Engine(workers, args.scheduler, progress=sys.stderr.isatty()))
     if args.seed is not None:
         settings.seed = args.seed
-    for path in run(args.method, n, settings, args.out):
+    for path in run(args.method, n, settings, args.out, args.force):
         print(path)
 
 
@@ -165,12 +181,14 @@ def make_parser() -> argparse.ArgumentParser:
         "report", help="simulate every experiment: CSVs, figures and report.md"
     )
     report.add_argument("--out", type=Path, default=RESULTS_DIR, help="output folder")
+    _add_force(report)
     report.set_defaults(run=cmd_report)
 
     export = commands.add_parser(
         "export", help="write the BioModels bundle: SBML copies, .cps, OMEX, submission README"
     )
     export.add_argument("--out", type=Path, default=DIST_DIR, help="output folder")
+    _add_force(export)
     export.set_defaults(run=cmd_export)
 
     check = commands.add_parser(
@@ -209,18 +227,48 @@ def make_parser() -> argparse.ArgumentParser:
     sensitivity.add_argument(
         "--out", type=Path, default=RESULTS_DIR / "sensitivity", help="output folder"
     )
+    _add_force(sensitivity)
     sensitivity.set_defaults(run=cmd_sensitivity)
     return parser
+
+
+def _add_force(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--force", action="store_true",
+        help="write into a folder that holds other files, replacing those of the same names",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
-        args.run(args)
+        with sigterm_raises():
+            args.run(args)
+            sys.stdout.flush()
     except MyokineError as error:
-        print(f"myokine: error: {error}", file=sys.stderr)
-        return EXIT_ERROR
+        return _fail(str(error), EXIT_ERROR)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing to flush at exit
+        return EXIT_BROKEN_PIPE
+    except OSError as error:
+        return _fail(describe(error), EXIT_ERROR)
+    except KeyboardInterrupt:
+        return _fail("interrupted", EXIT_INTERRUPTED)
+    except Terminated:
+        return _fail("terminated", EXIT_TERMINATED)
     return 0
+
+
+def describe(error: OSError) -> str:
+    """``path: reason`` of an operating-system error."""
+    reason = error.strerror or str(error)
+    paths = [p for p in (error.filename, error.filename2) if p is not None]
+    return ": ".join([*map(str, paths[:1]), reason])
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"myokine: error: {message}", file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ Progress is one tqdm bar on stderr.
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 from tqdm import tqdm
 
 from myokine.errors import InputError, ToolError
+from myokine.interrupts import SIGNALS, signals_held
 
 DASK_CONNECT_SECONDS = 10
 
@@ -50,12 +52,33 @@ class Engine:
             for index, item in enumerate(items):
                 yield index, function(item)
         else:
-            context = multiprocessing.get_context("spawn")
-            workers = min(self.workers, len(items))
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = {pool.submit(function, item): index for index, item in enumerate(items)}
-                for future in as_completed(futures):
-                    yield futures[future], future.result()
+            yield from _on_processes(min(self.workers, len(items)), function, items)
+
+
+def _start_worker() -> None:
+    """A worker leaves Ctrl-C to the main process, and does not inherit its held signals."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+
+
+def _on_processes(workers: int, function, items):
+    """On local worker processes; on any error or signal, pending tasks are cancelled and the
+    workers killed, not awaited."""
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker)
+    try:
+        with signals_held():  # a worker cut off while it starts would print a traceback
+            futures = {pool.submit(function, item): index for index, item in enumerate(items)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    except BaseException:
+        processes = list((pool._processes or {}).values())  # no public terminate before 3.14
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()  # a worker still starting has its signals held
+            process.join()
+        raise
+    pool.shutdown()
 
 
 def _on_dask(scheduler: str, function, items):

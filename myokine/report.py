@@ -7,7 +7,7 @@ import pandas as pd
 
 from myokine.experiments import Experiment, list_experiments
 from myokine.figures import plot_experiments
-from myokine.fileio import write_csv, write_text_atomically
+from myokine.fileio import output_folder, write_csv, write_text_atomically
 from myokine.interface import OBSERVABLES
 from myokine.parallel import Engine
 from myokine.results import CONDITION
@@ -36,25 +36,27 @@ def run_all(
     experiments: list[Experiment] | None = None,
     engine: Engine | None = None,
     appendix: Callable[[Mapping[str, pd.DataFrame]], list[str]] | None = None,
+    force: bool = False,
 ) -> list[Path]:
-    """Simulate the experiments; write ``<name>.csv``, ``<name>.png`` and ``report.md``.
+    """Simulate the experiments; write ``<name>.csv``, ``<name>.png`` and ``report.md`` into
+    ``out_dir``, all together or none (``output_folder``).
 
     Simulations are fast and run here; the figures are drawn on the engine (every core).
     ``appendix`` turns the results into more report lines (the command line adds the scorecard).
     """
     experiments = list_experiments() if experiments is None else experiments
     simulator = load_simulator()
-    written = []
-    rows = []
-    frames = {}
-    for experiment in experiments:
-        frames[experiment.name] = frame = simulator.run_experiment(experiment)
-        write_csv(frame, out_dir / f"{experiment.name}.csv")
-        written.append(out_dir / f"{experiment.name}.csv")
-        rows += summarise(frame, experiment)
-    written += plot_experiments(frames, experiments, out_dir, engine or Engine(progress=True), simulator.defaults)
-    lines = ["# myokine results", "", "Every declared experiment (`simulations/`): its figure and, per",
-             "observable, the value at the start, the extreme and the end.", "",
-             *(appendix(frames) if appendix else []), *rows]
-    write_text_atomically(out_dir / "report.md", "\n".join(lines))
-    return [*written, out_dir / "report.md"]
+    with output_folder(out_dir, force) as staging:
+        rows = []
+        frames = {}
+        for experiment in experiments:
+            frames[experiment.name] = frame = simulator.run_experiment(experiment)
+            write_csv(frame, staging / f"{experiment.name}.csv")
+            rows += summarise(frame, experiment)
+        plot_experiments(frames, experiments, staging, engine or Engine(progress=True), simulator.defaults)
+        lines = ["# myokine results", "", "Every declared experiment (`simulations/`): its figure and, per",
+                 "observable, the value at the start, the extreme and the end.", "",
+                 *(appendix(frames) if appendix else []), *rows]
+        write_text_atomically(staging / "report.md", "\n".join(lines))
+    names = [f"{e.name}.{suffix}" for suffix in ("csv", "png") for e in experiments]
+    return [Path(out_dir) / name for name in [*names, "report.md"]]

@@ -3,7 +3,7 @@
 The released L3V2 SBML, its COPASI-safe L3V1 copy, an L2V4 copy for older tools, a COPASI
 ``.cps``, the OMEX archive (SBML, one SED-ML per experiment, the figures they reproduce, OMEX
 metadata) and a submission README. Everything is generated from models/ and simulations/;
-each file is written atomically.
+the files are staged and moved into the output folder together at the end.
 """
 
 import tempfile
@@ -18,7 +18,7 @@ from myokine.errors import InputError
 from myokine.experiments import Experiment, list_experiments
 from myokine.figures import plot_experiments
 from myokine.parallel import Engine
-from myokine.fileio import write_text_atomically
+from myokine.fileio import output_folder, write_text_atomically
 from myokine.paths import ROOT, SBML_PATH
 from myokine.simulator import load_simulator
 
@@ -52,18 +52,25 @@ class Bundle:
         return [self.sbml, self.copasi_sbml, self.l2v4, self.cps, self.omex, self.readme]
 
 
-def export(out_dir: Path, experiments: list[Experiment] | None = None, sbml_path: Path = SBML_PATH) -> Bundle:
-    """Write the bundle into ``out_dir``."""
+def export(
+    out_dir: Path, experiments: list[Experiment] | None = None, sbml_path: Path = SBML_PATH, force: bool = False
+) -> Bundle:
+    """Write the bundle into ``out_dir``, all files together or none (``output_folder``)."""
     experiments = list_experiments() if experiments is None else experiments
     by_name = {e.name: e for e in experiments}
     if CPS_EXPERIMENT not in by_name:
         raise InputError(f"the .cps needs the experiment '{CPS_EXPERIMENT}', which is not declared")
-    bundle = Bundle.at(out_dir)
+    with output_folder(out_dir, force) as staging:
+        _write(Bundle.at(staging), experiments, by_name[CPS_EXPERIMENT], sbml_path)
+    return Bundle.at(out_dir)
+
+
+def _write(bundle: Bundle, experiments: list[Experiment], cps_experiment: Experiment, sbml_path: Path) -> None:
     _copy(sbml_path, bundle.sbml)
     write_copasi_safe(bundle.sbml, bundle.copasi_sbml)
     write_l2v4(bundle.sbml, bundle.l2v4)
     with CopasiSimulator(bundle.copasi_sbml) as simulator:
-        simulator.save_cps(bundle.cps, by_name[CPS_EXPERIMENT])
+        simulator.save_cps(bundle.cps, cps_experiment)
     metadata = metadata_from_sbml(bundle.sbml, ARCHIVE_DESCRIPTION)
     with tempfile.TemporaryDirectory(prefix="myokine-export-") as tmp:
         staging = Path(tmp)
@@ -73,7 +80,6 @@ def export(out_dir: Path, experiments: list[Experiment] | None = None, sbml_path
             entries[f"figures/{path.name}"] = path
         write_archive(bundle.omex, entries, metadata)
     write_text_atomically(bundle.readme, submission_readme(metadata, experiments))
-    return bundle
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -11,6 +11,7 @@ import libsbml
 import numpy as np
 import pandas as pd
 
+from analysis.export.omex_read import checked_copy
 from analysis.export.sbml_l2 import convert_level
 from myokine.errors import ToolError
 from myokine.experiments import Experiment, TimeGrid
@@ -244,11 +245,13 @@ def read_report(path: Path, experiment: Experiment) -> pd.DataFrame:
 
 
 def open_archive(omex_path: Path) -> list[str]:
-    """Open a COMBINE archive with COPASI; the names of the tasks it schedules."""
+    """Open a COMBINE archive with COPASI (a copy re-packed from the project's safe reader, since
+    COPASI's own extraction is unguarded); the names of the tasks it schedules."""
     datamodel = new_datamodel()
     try:
-        if not datamodel.openCombineArchive(str(Path(omex_path).resolve())):
-            raise ToolError(f"COPASI cannot open {Path(omex_path).name}: {'; '.join(_errors())}")
+        with checked_copy(omex_path) as copy:
+            if not datamodel.openCombineArchive(str(copy)):
+                raise ToolError(f"COPASI cannot open {Path(omex_path).name}: {'; '.join(_errors())}")
         _errors()
         tasks = datamodel.getTaskList()
         return [tasks.get(i).getObjectName() for i in range(tasks.size()) if tasks.get(i).isScheduled()]

@@ -6,6 +6,8 @@ so they are stated once, in models/. The manifest is libcombine's (never added a
 """
 
 import re
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -130,26 +132,44 @@ def metadata_rdf(metadata: Metadata, archive_name: str) -> str:
 
 def write_archive(path: Path, entries: dict[str, Path], metadata: Metadata) -> Path:
     """Write the archive: ``entries`` maps locations in the archive to files; the format of
-    each comes from its suffix. The metadata file is added as ``metadata.rdf``."""
+    each comes from its suffix. The metadata file is added as ``metadata.rdf``.
+
+    Every entry is added from a real file (the metadata from a private temporary folder: libcombine's
+    ``addFileFromString`` writes into the working directory under a name other processes share),
+    and the written archive is read back: each entry must hold its source's bytes."""
     path = Path(path)
-    rdf = metadata_rdf(metadata, path.name)
+    for location in entries:
+        if Path(location).suffix not in FORMATS or location in ("manifest.xml", "metadata.rdf"):
+            raise ToolError(f"cannot add {location} to the archive")
+    with tempfile.TemporaryDirectory(prefix="myokine-omex-") as tmp_dir:
+        rdf = Path(tmp_dir) / "metadata.rdf"
+        rdf.write_text(metadata_rdf(metadata, path.name), encoding="utf-8")
+        sources = {**entries, "metadata.rdf": rdf}
 
-    def write(tmp: Path) -> None:
-        archive = libcombine.CombineArchive()
-        for location, source in entries.items():
-            suffix = Path(location).suffix
-            if suffix not in FORMATS or location in ("manifest.xml", "metadata.rdf"):
-                raise ToolError(f"cannot add {location} to the archive")
-            if not archive.addFile(str(source), f"./{location}", FORMATS[suffix], False):
-                raise ToolError(f"libcombine could not add {location}")
-        itself = archive.getManifest().createContent()  # the manifest lists the archive too
-        itself.setLocation(".")
-        itself.setFormat(ARCHIVE_FORMAT)
-        if not archive.addFileFromString(rdf, "./metadata.rdf", FORMATS[".rdf"], False):
-            raise ToolError("libcombine could not add the metadata")
-        if not archive.writeToFile(str(tmp)):
-            raise ToolError(f"libcombine could not write {path.name}")
-        archive.cleanUp()
+        def write(tmp: Path) -> None:
+            archive = libcombine.CombineArchive()
+            for location, source in sources.items():
+                if not archive.addFile(str(source), f"./{location}", FORMATS[Path(location).suffix], False):
+                    raise ToolError(f"libcombine could not add {location}")
+            itself = archive.getManifest().createContent()  # the manifest lists the archive too
+            itself.setLocation(".")
+            itself.setFormat(ARCHIVE_FORMAT)
+            written = archive.writeToFile(str(tmp))
+            archive.cleanUp()
+            if not written:
+                raise ToolError(f"libcombine could not write {path.name}")
+            _check_written(tmp, sources, path.name)
 
-    write_atomically(path, write)
+        write_atomically(path, write)
     return path
+
+
+def _check_written(archive_path: Path, sources: dict[str, Path], name: str) -> None:
+    """Every entry of the written archive holds its source's bytes, and the manifest is there."""
+    with zipfile.ZipFile(archive_path) as archive:
+        present = set(archive.namelist())
+        if "manifest.xml" not in present or not archive.read("manifest.xml"):
+            raise ToolError(f"libcombine wrote {name} without a manifest")
+        for location, source in sources.items():
+            if location not in present or archive.read(location) != Path(source).read_bytes():
+                raise ToolError(f"libcombine wrote {name} with a missing or incomplete {location}")

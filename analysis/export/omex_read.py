@@ -4,8 +4,10 @@ Refused, each with a clear error: entries whose paths could land outside the ext
 (absolute, ``..``, backslashes, drive letters) or that are symlinks; too many, too large or
 too highly compressed entries (zip bombs; sizes are counted while extracting, not taken from
 the headers); a missing, unparsable or inconsistent manifest (a listed file that is absent, a
-file that is not listed, a location listed twice). Everything is extracted into a fresh
-temporary folder that is removed when the ``with`` block ends.
+file that is not listed, a location listed twice), paths nested deeper than the limit.
+Everything is extracted into a fresh temporary folder that is removed when the ``with`` block
+ends. Other archive readers (COPASI, tellurium, the validator) get only ``checked_copy``: the archive
+re-packed from this safe extraction, never the user's file.
 """
 
 import stat
@@ -26,6 +28,7 @@ MAX_ENTRY_BYTES = 64 * 2**20
 MAX_TOTAL_BYTES = 256 * 2**20
 MAX_RATIO = 100  # uncompressed / compressed, for entries of at least RATIO_MIN_BYTES
 RATIO_MIN_BYTES = 2**20
+MAX_DEPTH = 8  # folders in an entry's path
 _CHUNK = 2**16
 
 
@@ -35,6 +38,7 @@ class Limits:
     entry_bytes: int = MAX_ENTRY_BYTES
     total_bytes: int = MAX_TOTAL_BYTES
     ratio: float = MAX_RATIO
+    depth: int = MAX_DEPTH
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,25 @@ def open_archive(path: Path, limits: Limits = Limits(), work_dir: Path | None = 
     path = Path(path)
     if not zipfile.is_zipfile(path):
         raise InputError(f"{path.name}: not a COMBINE archive (not a zip file)")
+    if path.stat().st_size > limits.total_bytes:
+        raise InputError(f"{path.name}: archive larger than {limits.total_bytes} bytes")
     with tempfile.TemporaryDirectory(prefix="myokine-omex-", dir=work_dir) as tmp:
         root = Path(tmp).resolve()
         with zipfile.ZipFile(path) as archive:
             files = _extract(archive, root, limits, path.name)
         yield OpenedArchive(root, _read_manifest(root, files, path.name))
+
+
+@contextmanager
+def checked_copy(path: Path, limits: Limits = Limits()) -> Iterator[Path]:
+    """A copy of the archive re-packed from its safe extraction (manifest first, then the listed
+    files), for readers that trust what they open; removed when the ``with`` block ends."""
+    with open_archive(path, limits) as opened, tempfile.TemporaryDirectory(prefix="myokine-omex-copy-") as tmp:
+        copy = Path(tmp) / Path(path).name
+        with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as archive:
+            for location in [MANIFEST, *opened.contents]:
+                archive.write(opened.root / location, location)
+        yield copy
 
 
 def _extract(archive: zipfile.ZipFile, root: Path, limits: Limits, name: str) -> set[str]:
@@ -87,6 +105,8 @@ def _extract(archive: zipfile.ZipFile, root: Path, limits: Limits, name: str) ->
             raise InputError(f"{name}: entry {info.filename!r} refused: {error}") from None
         if stat.S_ISLNK(info.external_attr >> 16):
             raise InputError(f"{name}: entry {info.filename!r} refused: symbolic link")
+        if location.count("/") > limits.depth:
+            raise InputError(f"{name}: entry {info.filename!r} refused: nested deeper than {limits.depth} folders")
         if info.is_dir():
             continue
         if location in files:

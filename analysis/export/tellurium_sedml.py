@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.export.omex_read import checked_copy
 from analysis.export.sedml import REPORT_ID
 from myokine.errors import ToolError
 from myokine.experiments import Experiment
@@ -48,17 +49,14 @@ def run_sedml(sedml_path: Path, experiment: Experiment, out_dir: Path) -> pd.Dat
 
 
 def run_archive(omex_path: Path, work_dir: Path) -> dict[str, list[str]]:
-    """Execute every SED-ML file of a COMBINE archive; the data generators' ids per SED-ML file
-    (as located in the archive)."""
+    """Execute every SED-ML file of a COMBINE archive (a copy re-packed from the project's safe
+    reader, since tellurium's own extraction is unguarded); the data generators' ids per SED-ML
+    file (as located in the archive)."""
     from tellurium.sedml.tesedml import executeCombineArchive
 
-    work_dir.mkdir(parents=True, exist_ok=True)  # tellurium needs it to exist
-    with _quiet():
-        results = executeCombineArchive(
-            str(Path(omex_path).resolve()),
-            workingDir=str(work_dir.resolve()),
-            createOutputs=False,
-        )
+    with checked_copy(omex_path) as copy, _quiet():
+        work_dir.mkdir(parents=True, exist_ok=True)  # tellurium needs it to exist
+        results = executeCombineArchive(str(copy), workingDir=str(work_dir.resolve()), createOutputs=False)
     return {
         Path(path).relative_to(work_dir.resolve()).as_posix(): sorted(result["dataGenerators"])
         for path, result in results.items()

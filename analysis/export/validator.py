@@ -9,6 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.export.omex_read import checked_copy
 from myokine.errors import ToolError
 from myokine.paths import ROOT
 
@@ -24,16 +25,14 @@ class Validation:
 
 
 def validate_project(omex_path: Path, validator: Path = VALIDATOR) -> Validation:
-    """Validate a COMBINE archive offline; valid means exit status 0."""
+    """Validate a COMBINE archive offline (a copy re-packed from the project's safe reader);
+    valid means exit status 0."""
     if not validator.exists():
         raise ToolError(f"no validator at {validator}; run 'make validator' first")
     try:
-        run = subprocess.run(
-            [str(validator), "validate-project", str(Path(omex_path).resolve())],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-        )
+        with checked_copy(omex_path) as copy:
+            run = subprocess.run([str(validator), "validate-project", str(copy)],
+                                 capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
         raise ToolError(f"the validator did not finish within {TIMEOUT_SECONDS} s") from None
     output = run.stdout + run.stderr

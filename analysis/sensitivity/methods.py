@@ -25,7 +25,7 @@ from analysis.sensitivity.ensemble import EnsembleResult, ModelOutputs, run_ense
 from analysis.sensitivity.mca import control_coefficients
 from analysis.sensitivity.parameters import UNCERTAINTY, Uncertain, uncertain_parameters
 from myokine.errors import InputError, SimulationError
-from myokine.fileio import write_atomically, write_csv
+from myokine.fileio import output_folder, write_atomically, write_csv
 from myokine.parallel import Engine
 from myokine.simulator import load_simulator
 
@@ -188,47 +188,44 @@ def plot_heatmap(
     write_atomically(path, lambda tmp: figure.savefig(tmp, format="png", dpi=100))
 
 
-def run(method: str, n: int, settings: Settings, out: Path) -> list[Path]:
-    """Run one method, write its tables (CSV) and figures (PNG) to ``out``; return the paths."""
+def run(method: str, n: int, settings: Settings, out: Path, force: bool = False) -> list[Path]:
+    """Run one method, write its tables (CSV) and figures (PNG) to ``out``, all together or
+    none (``output_folder``); return the paths. Failed samples are written to ``failures.csv``."""
+    if method not in ("local", "morris", "sobol"):
+        raise InputError(f"unknown method '{method}'; use local, morris or sobol")
     if method == "sobol":
         check_sobol_size(n)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-
-    def save(table: pd.DataFrame, name: str) -> None:
-        write_csv(table, out / name)
-        written.append(out / name)
-
     try:
-        if method == "local":
-            table = local(settings)
-            save(table, "local.csv")
-            plot_bars(table, "sensitivity", None, out / "local.png", "Scaled local sensitivities")
-            plot_heatmap(table, "sensitivity", out / "local_heatmap.png", "Scaled local sensitivities")
-            written += [out / "local.png", out / "local_heatmap.png"]
-            coefficients = control_coefficients(load_simulator())
-            save(coefficients, "control_coefficients.csv")
-            plot_heatmap(
-                coefficients, "control_coefficient", out / "control_coefficients.png",
-                "Scaled concentration control coefficients at rest", rows="species", columns="reaction",
-            )
-            written.append(out / "control_coefficients.png")
-        elif method == "morris":
-            table = morris(n, settings)
-            save(table, "morris.csv")
-            plot_bars(table, "mu_star", "mu_star_conf", out / "morris.png", "Morris mu*")
-            written.append(out / "morris.png")
-        elif method == "sobol":
-            screening = morris(MORRIS_SCREEN_TRAJECTORIES, settings)
-            save(screening, "morris.csv")
-            table = sobol(n, screen(screening), settings)
-            save(table, "sobol.csv")
-            plot_bars(table, "ST", "ST_conf", out / "sobol.png", "Sobol total-order indices")
-            plot_heatmap(table, "ST", out / "sobol_heatmap.png", "Sobol total-order indices")
-            written += [out / "sobol.png", out / "sobol_heatmap.png"]
-        else:
-            raise InputError(f"unknown method '{method}'; use local, morris or sobol")
+        with output_folder(out, force) as staging:
+            names = _write(method, n, settings, staging)
     except FailedSamples as error:
-        save(error.result.failures, "failures.csv")
+        with output_folder(out, force) as staging:
+            write_csv(error.result.failures, staging / "failures.csv")
         raise
-    return written
+    return [Path(out) / name for name in names]
+
+
+def _write(method: str, n: int, settings: Settings, out: Path) -> list[str]:
+    """Compute and write one method's tables and figures; their names."""
+    if method == "local":
+        table = local(settings)
+        write_csv(table, out / "local.csv")
+        plot_bars(table, "sensitivity", None, out / "local.png", "Scaled local sensitivities")
+        plot_heatmap(table, "sensitivity", out / "local_heatmap.png", "Scaled local sensitivities")
+        coefficients = control_coefficients(load_simulator())
+        write_csv(coefficients, out / "control_coefficients.csv")
+        plot_heatmap(
+            coefficients, "control_coefficient", out / "control_coefficients.png",
+            "Scaled concentration control coefficients at rest", rows="species", columns="reaction",
+        )
+        return ["local.csv", "local.png", "local_heatmap.png", "control_coefficients.csv", "control_coefficients.png"]
+    screening = morris(n if method == "morris" else MORRIS_SCREEN_TRAJECTORIES, settings)
+    write_csv(screening, out / "morris.csv")
+    if method == "morris":
+        plot_bars(screening, "mu_star", "mu_star_conf", out / "morris.png", "Morris mu*")
+        return ["morris.csv", "morris.png"]
+    table = sobol(n, screen(screening), settings)
+    write_csv(table, out / "sobol.csv")
+    plot_bars(table, "ST", "ST_conf", out / "sobol.png", "Sobol total-order indices")
+    plot_heatmap(table, "ST", out / "sobol_heatmap.png", "Sobol total-order indices")
+    return ["morris.csv", "sobol.csv", "sobol.png", "sobol_heatmap.png"]

@@ -1,5 +1,5 @@
 """Sensitivity analysis: the ensemble path against known indices, finite differences, seeds,
-a Dask cluster, and failing samples."""
+a Dask cluster, and failing samples (tests/faults/test_transactions.py)."""
 
 import numpy as np
 import pandas as pd
@@ -11,7 +11,7 @@ from SALib.test_functions import Ishigami
 from analysis.sensitivity.ensemble import ModelOutputs, run_ensemble
 from analysis.sensitivity.outputs import OUTPUTS, compute_outputs
 from analysis.sensitivity.parameters import uncertain_parameters
-from analysis.sensitivity.methods import FailedSamples, Settings, local, morris, run, screen
+from analysis.sensitivity.methods import Settings, local, morris, screen
 from myokine.parallel import Engine
 from myokine.simulator import Simulator
 from myokine.paths import SBML_PATH
@@ -112,17 +112,3 @@ def test_a_failing_sample_is_reported_not_lost(parameters, tmp_path):
     assert failure["sample"] == 1 and failure["n_stress"] == 1e4
     assert "integration failed" in failure["error"]
     assert result.outputs.iloc[1].isna().all() and np.isfinite(result.outputs.iloc[[0, 2]].to_numpy()).all()
-
-
-def test_failures_stop_the_analysis_and_are_written(tmp_path):
-    ranges = tmp_path / "ranges.toml"
-    ranges.write_text(
-        '[default]\nfold = 2.0\n[overrides]\n'
-        'n_stress = { low = 12, high = 1e4, scale = "linear", why = "far too steep: breaks CVODE" }\n'
-    )
-    settings = Settings(TWO, seed=7, uncertainty=ranges)
-    with pytest.raises(FailedSamples, match="Morris samples failed"):
-        run("morris", 2, settings, tmp_path / "out")
-    failures = pd.read_csv(tmp_path / "out" / "failures.csv")
-    assert len(failures) > 0 and (failures["n_stress"] > 12).all()
-    assert failures["error"].str.contains("integration failed").all()
