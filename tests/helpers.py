@@ -1,5 +1,8 @@
-"""Helpers for tests: schedule times read from the experiments' declarations, never repeated."""
+"""Helpers for tests: schedule times read from the experiments' declarations, never repeated, and
+running a test's body in a fresh interpreter."""
 
+import subprocess
+import sys
 from dataclasses import dataclass
 
 from myokine.experiments import Experiment
@@ -35,3 +38,14 @@ def schedule(experiment: Experiment, condition: str | None = None) -> Schedule:
     values = load_simulator().defaults | experiment.condition_parameters(condition or next(iter(experiment.conditions)))
     return Schedule(values["bout_start"], values["bout_duration"], values["bout_interval"], int(values["bout_count"]),
                     values["il6_infusion_start"], values["il6_infusion_duration"])
+
+
+
+def in_a_fresh_process(function) -> None:
+    """Run ``function`` (a module-level function of a test module) in a new interpreter.
+
+    For code that must not share a process with libsedml: importing libsedml after libsbml makes
+    libsbml return libsedml's ASTNode class, which the petab library then does not recognise."""
+    code = f"from {function.__module__} import {function.__name__} as f; f()"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]

@@ -8,6 +8,7 @@ import pytest
 from analysis.calibration.fit import choose, optimize, with_estimated
 from analysis.calibration.objective import petab_problem, pypesto_problem, runner_simulations
 from myokine.parallel import Engine
+from tests.helpers import in_a_fresh_process
 
 CONDITION = "wojtaszewski2000_ampk__intensity_75"
 TIMES = [90.0, 120.0, 135.0, 150.0, 180.0, 240.0]  # during and after the 60-min bout starting at 60
@@ -22,6 +23,10 @@ def test_choose_keeps_one_parameter_per_tie_and_respects_the_cap():
 
 @pytest.mark.amici
 def test_fit_recovers_parameters_from_synthetic_data():
+    in_a_fresh_process(fit_recovers_parameters_from_synthetic_data)
+
+
+def fit_recovers_parameters_from_synthetic_data():
     problem = petab_problem()
     nominal = problem.parameter_df["nominalValue"]
     truth = {"amp_gain": float(nominal["amp_gain"]) * 1.5, "k_ampk_off": float(nominal["k_ampk_off"]) * 0.7}

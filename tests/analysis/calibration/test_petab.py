@@ -11,6 +11,7 @@ import pytest
 
 from analysis.calibration.petab_problem import PETAB_DIR, write_problem
 from myokine.measurements import read_measurements
+from tests.helpers import in_a_fresh_process
 
 TABLES = ("conditions.tsv", "observables.tsv", "measurements.tsv", "parameters.tsv", "problem.yaml")
 
@@ -37,6 +38,10 @@ def test_only_calibration_measurements_enter():
 
 @pytest.mark.amici
 def test_amici_and_the_runner_give_the_same_objective():
+    in_a_fresh_process(amici_and_the_runner_give_the_same_objective)
+
+
+def amici_and_the_runner_give_the_same_objective():
     from analysis.calibration.objective import petab_problem, pypesto_problem, runner_objective
 
     problem = petab_problem()
