@@ -31,6 +31,8 @@ TIME_SYMBOL = "urn:sedml:symbol:time"
 KISAO_CVODE = "KISAO:0000019"
 KISAO_RELATIVE_TOLERANCE = "KISAO:0000209"
 KISAO_ABSOLUTE_TOLERANCE = "KISAO:0000211"
+KISAO_MAX_STEPS = "KISAO:0000415"
+MAX_STEPS = 1_000_000  # COPASI's default of 100,000 internal steps ends the 12-week runs
 MODEL_ID = "model"
 SIMULATION_ID = "simulation"
 TASK_ID = "task"
@@ -152,7 +154,8 @@ def experiment_sedml(
     _check(simulation.setNumberOfSteps(experiment.grid.intervals), "number of steps")
     algorithm = simulation.createAlgorithm()
     algorithm.setKisaoID(KISAO_CVODE)
-    for kisao, value in ((KISAO_RELATIVE_TOLERANCE, RELATIVE_TOLERANCE), (KISAO_ABSOLUTE_TOLERANCE, ABSOLUTE_TOLERANCE)):
+    for kisao, value in ((KISAO_RELATIVE_TOLERANCE, RELATIVE_TOLERANCE), (KISAO_ABSOLUTE_TOLERANCE, ABSOLUTE_TOLERANCE),
+                         (KISAO_MAX_STEPS, MAX_STEPS)):
         parameter = algorithm.createAlgorithmParameter()
         parameter.setKisaoID(kisao)
         parameter.setValue(repr(value))
