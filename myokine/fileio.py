@@ -12,6 +12,7 @@
   not in that list is refused unless ``force``.
 """
 
+import csv
 import errno
 import os
 import secrets
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from myokine.errors import InputError
+from myokine.errors import InputError, ModelError
 from myokine.interrupts import signals_held
 
 MARKER = ".myokine-outputs"
@@ -150,3 +151,15 @@ def _commit(staging: Path, folder: Path, force: bool) -> None:
         write_text_atomically(folder / MARKER, "".join(f"{n}\n" for n in sorted(recorded | set(names))))
         for name in names:
             write_atomically(folder / name, lambda tmp, name=name: shutil.move(staging / name, tmp))
+
+
+def read_tsv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of one of the project's tab-separated tables, which must have exactly ``columns``."""
+    try:
+        with Path(path).open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t")
+            if tuple(reader.fieldnames or ()) != columns:
+                raise ModelError(f"{path}: columns must be {', '.join(columns)}")
+            return list(reader)
+    except OSError as error:
+        raise ModelError(f"{path}: cannot read: {error.strerror}") from None

@@ -9,11 +9,11 @@ label, the plausible range and whether it is a whole number. Everything that sho
 observable or a protocol parameter reads these tables; the build checks them against the SBML.
 """
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 from myokine.errors import ModelError
+from myokine.fileio import read_tsv
 from myokine.paths import INTERFACE_DIR
 
 
@@ -41,14 +41,7 @@ class ProtocolParameter:
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle, delimiter="\t")
-            if tuple(reader.fieldnames or ()) != columns:
-                raise ModelError(f"{path}: columns must be {', '.join(columns)}")
-            rows = list(reader)
-    except OSError as error:
-        raise ModelError(f"{path}: cannot read: {error.strerror}") from None
+    rows = read_tsv(path, columns)
     for number, row in enumerate(rows, start=2):
         if any(not row[column] for column in columns):
             raise ModelError(f"{path}:{number}: every column needs a value")

@@ -6,13 +6,13 @@ the statistic, its dispersion and where in the paper it stands. Rows whose value
 read have neither a value nor bounds.
 """
 
-import csv
 import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from myokine.errors import ModelError
+from myokine.fileio import read_tsv
 from myokine.paths import DATA_DIR
 
 MEASUREMENTS_PATH = DATA_DIR / "measurements.tsv"
@@ -79,14 +79,7 @@ def _number(text: str, where: str) -> float | None:
 @cache
 def read_measurements(path: Path = MEASUREMENTS_PATH) -> dict[str, Measurement]:
     """Every measurement by id."""
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle, delimiter="\t")
-            if tuple(reader.fieldnames or ()) != COLUMNS:
-                raise ModelError(f"{path}: columns must be {', '.join(COLUMNS)}")
-            rows = list(reader)
-    except OSError as error:
-        raise ModelError(f"{path}: cannot read: {error.strerror}") from None
+    rows = read_tsv(path, COLUMNS)
     measurements = {}
     for line, row in enumerate(rows, start=2):
         where = f"{path}:{line}"

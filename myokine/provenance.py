@@ -12,14 +12,13 @@ evidence). The note of every constant parameter starts with a provenance tag:
 - ``Estimated [problem; 95% CI low-high]:`` estimated by a calibration.
 """
 
-import csv
 import html
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from myokine.errors import ModelError
+from myokine.fileio import read_tsv
 from myokine.paths import DATA_DIR
 
 REFERENCES_PATH = DATA_DIR / "references.tsv"
@@ -70,14 +69,7 @@ class Provenance:
 
 @cache
 def read_references(path: Path = REFERENCES_PATH) -> dict[str, Reference]:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle, delimiter="\t")
-            if tuple(reader.fieldnames or ()) != REFERENCE_COLUMNS:
-                raise ModelError(f"{path}: columns must be {', '.join(REFERENCE_COLUMNS)}")
-            references = [Reference(**row) for row in reader]
-    except OSError as error:
-        raise ModelError(f"{path}: cannot read: {error.strerror}") from None
+    references = [Reference(**row) for row in read_tsv(path, REFERENCE_COLUMNS)]
     return {reference.key: reference for reference in references}
 
 
