@@ -87,6 +87,16 @@ def optimize(problem, starts: int, seed: int, iterations: int, engine: Engine):
     )
 
 
+def estimates(result, problem) -> pd.DataFrame:
+    """The best start's estimates, in the parameters' own units, beside their nominal values."""
+    best = result.optimize_result.list[0]
+    names = [result.problem.x_names[i] for i in result.problem.x_free_indices]
+    table = problem.parameter_df.loc[names, ["parameterScale", "nominalValue", "lowerBound", "upperBound"]]
+    scaled = best.x[result.problem.x_free_indices]
+    values = np.where(table["parameterScale"] == "log10", 10.0 ** scaled, scaled)
+    return table.assign(value=values).rename_axis("parameter").reset_index()
+
+
 def calibrate(out_dir: Path, settings: Settings, engine: Engine) -> list[Path]:
     """Screen, fit, and write the results into ``out_dir``."""
     import pypesto.store
@@ -100,11 +110,7 @@ def calibrate(out_dir: Path, settings: Settings, engine: Engine) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [out_dir / "screen.csv", out_dir / "estimates.csv", out_dir / "calibration.hdf5", out_dir / "waterfall.png"]
     write_csv(screened, written[0])
-    best = result.optimize_result.list[0]
-    scales = problem.parameter_df.loc[names, "parameterScale"]
-    values = [10 ** x if scale == "log10" else x for x, scale in zip(best.x[result.problem.x_free_indices], scales)]
-    write_csv(pd.DataFrame({"parameter": names, "value": values, "nominal": problem.parameter_df.loc[names, "nominalValue"],
-                            "scale": scales.to_numpy()}), written[1])
+    write_csv(estimates(result, problem), written[1])
     write_atomically(written[2], lambda tmp: pypesto.store.write_result(result, str(tmp), overwrite=True))
     axes = pypesto.visualize.waterfall(result)
     write_atomically(written[3], lambda tmp: axes.get_figure().savefig(tmp, format="png", dpi=100))
