@@ -32,25 +32,9 @@ def sigterm_raises() -> Iterator[None]:
 
 @contextmanager
 def signals_held() -> Iterator[None]:
-    """Delay SIGINT and SIGTERM until the block has ended.
-
-    Blocking them in this thread is not enough: another thread (a progress bar's, a pool's) can
-    still receive them, and Python then runs the handler in the main thread. So, in the main
-    thread, the handlers also only record a signal, which is raised again after the block."""
-    pending: list[int] = []
-
-    def record(number, frame) -> None:
-        pending.append(number)
-
+    """Delay SIGINT and SIGTERM until the block has ended."""
     held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
-    handlers = {}
-    if threading.current_thread() is threading.main_thread():
-        handlers = {number: signal.signal(number, record) for number in SIGNALS}
     try:
         yield
     finally:
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        for number in dict.fromkeys(pending):
-            signal.raise_signal(number)
