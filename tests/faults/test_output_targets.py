@@ -5,7 +5,6 @@ replaced; a read-only file or a folder is refused with one line."""
 import os
 import stat
 import threading
-from pathlib import Path
 
 import pandas as pd
 import pytest
