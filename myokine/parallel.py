@@ -22,6 +22,13 @@ from myokine.interrupts import SIGNALS, signals_held
 DASK_CONNECT_SECONDS = 10
 
 
+class _Progress(tqdm):
+    """A tqdm bar without tqdm's monitor thread: signals are held only in the thread that holds
+    them, so a SIGTERM sent while workers start would go to that thread and cut a start short."""
+
+    monitor_interval = 0
+
+
 def available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -39,7 +46,7 @@ class Engine:
     def map(self, function: Callable[[Any], Any], items: Sequence[Any], description: str = "tasks") -> list[Any]:
         """``[function(item) for item in items]``, computed in parallel."""
         results: list[Any] = [None] * len(items)
-        with tqdm(total=len(items), desc=description, disable=not self.progress) as bar:
+        with _Progress(total=len(items), desc=description, disable=not self.progress) as bar:
             for index, result in self._completed(function, items):
                 results[index] = result
                 bar.update()

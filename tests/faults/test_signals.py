@@ -3,9 +3,14 @@ for the pipe), the conventional exit status, and no temporary folder or child pr
 
 import signal
 
+import threading
+from contextlib import contextmanager
+
 import psutil
 import pytest
 
+from myokine import parallel
+from myokine.parallel import Engine
 from tests.faults.helpers import one_error_line, wait_for
 
 
@@ -47,3 +52,20 @@ def test_a_closed_pipe_ends_quietly(cli, out):
     process.stdout.close()
     assert process.wait(timeout=30) == 128 + signal.SIGPIPE
     assert process.stderr.read() == ""
+
+
+def test_workers_start_while_no_other_thread_can_take_a_signal(monkeypatch):
+    """Signals are held per thread: a thread the engine starts before its workers (tqdm's monitor
+    was one) would take a SIGTERM and cut a worker's start short, which then prints a traceback."""
+    threads_before, threads_while_held = set(threading.enumerate()), []
+    held = parallel.signals_held
+
+    @contextmanager
+    def recording():
+        threads_while_held.append(threading.enumerate())
+        with held():
+            yield
+
+    monkeypatch.setattr(parallel, "signals_held", recording)
+    assert Engine(workers=2).map(abs, [1, -2, 3]) == [1, 2, 3]
+    assert len(threads_while_held) == 1 and set(threads_while_held[0]) <= threads_before
