@@ -9,19 +9,22 @@ VALIDATOR_VENV := .venv-validator
 VALIDATOR_STAMP := $(VALIDATOR_VENV)/.installed
 VALIDATOR_PINS := biosimulators-utils==0.2.3 'setuptools<81' python-libsbml==5.21.2
 
-.PHONY: calibrate petab validate setup validator system-packages models run test bench export check sensitivity docs scripts clean lock
+.PHONY: adopt calibrate petab validate setup validator system-packages models run test bench export check sensitivity docs scripts clean lock
 
 setup: $(STAMP)
 
 validator: $(VALIDATOR_STAMP)
 
 # amici is built from its sdist and needs the HDF5 headers: on Debian (as root) they are
-# installed with apt-get when missing.
+# installed with apt-get when missing. An amici wheel that pip cached from a build without them
+# lacks HDF5 (and with it the pickling of objectives for worker processes): it is rebuilt.
 $(STAMP): pyproject.toml requirements.lock
 	rm -rf $(VENV)
 	dpkg -s libhdf5-dev >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends libhdf5-dev)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -c "import sys, amici.sim.sundials as s; sys.exit(not s.hdf5_enabled)" || \
+		$(BIN)/pip install --quiet --disable-pip-version-check --no-cache-dir --force-reinstall --no-deps amici==1.0.1
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
@@ -61,10 +64,18 @@ docs: models system-packages
 petab: models
 	$(BIN)/python -m analysis.calibration.petab_problem
 
-# Multi-start fit of the most informed assumed parameters (results/calibration/); settings in
-# analysis/calibration/calibration.toml (starts, seed).
+# Multi-start fit of the most informed assumed parameters and their profile likelihoods
+# (results/calibration/); settings in analysis/calibration/calibration.toml (starts, seed).
 calibrate: models
 	$(BIN)/myokine calibrate
+
+# The released model takes the last calibration's estimates (with their intervals) and its
+# ensemble for the prediction bands: copied into models/, then the SBML and PEtab are rebuilt.
+adopt: $(STAMP)
+	cp results/calibration/estimates.tsv models/estimates.tsv
+	cp results/calibration/ensemble.tsv models/ensemble.tsv
+	$(BIN)/myokine build
+	$(BIN)/python -m analysis.calibration.petab_problem
 
 # The model against the data: scorecard per measurement and qualitative check (results/validation/).
 validate: models

@@ -18,6 +18,7 @@ import antimony
 import libsbml
 
 from myokine.errors import Finding, ModelError
+from myokine.estimates import apply_estimates, read_estimates
 from myokine.fileio import write_text_atomically
 from myokine.interface import read_observables, read_protocol
 from myokine.lint import Module, module_findings, owners, read_module, sbml_findings
@@ -221,8 +222,11 @@ def build_sbml(models_dir: Path = MODELS_DIR, interface_dir: Path = INTERFACE_DI
     references = read_references()
     sbml = antimony_to_sbml(compose(models_dir, interface_dir, references))
     modules = [read_module(path) for path in module_files(models_dir)]
-    model = libsbml.readSBMLFromString(sbml).getModel()
-    findings = [_locate(finding, sbml, modules) for finding in validate(sbml)]
+    document = libsbml.readSBMLFromString(sbml)
+    findings = apply_estimates(document.getModel(), read_estimates(models_dir / "estimates.tsv"))
+    sbml = libsbml.writeSBMLToString(document)
+    model = document.getModel()
+    findings += [_locate(finding, sbml, modules) for finding in validate(sbml)]
     findings += sbml_findings(model, references, read_observables(interface_dir / "observables.tsv"),
                               read_protocol(interface_dir / "protocol.tsv"))
     findings += module_findings(modules, references, _cited_by_module(model, modules))

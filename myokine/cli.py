@@ -76,8 +76,8 @@ def cmd_report(args: argparse.Namespace) -> None:
     compared = [e for e in experiments if e.links or e.checks]
     defaults = load_simulator().defaults
 
-    def scored(frames):
-        return markdown(*scorecard(compared, frames, defaults))
+    def scored(frames, ensembles):
+        return markdown(*scorecard(compared, frames, defaults, ensembles))
 
     for path in run_all(args.out, experiments, appendix=scored, force=args.force):
         print(path)
@@ -105,7 +105,8 @@ def cmd_check(args: argparse.Namespace) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
-    from analysis.validation.scorecard import format_scorecard, scorecard, simulate_for_scoring
+    from analysis.validation.scorecard import format_scorecard, observables_needed, scorecard, simulate_for_scoring
+    from myokine.estimates import ensemble_runs
     from myokine.experiments import list_experiments
     from myokine.fileio import write_csv
     from myokine.simulator import load_simulator
@@ -113,7 +114,8 @@ def cmd_validate(args: argparse.Namespace) -> None:
     simulator = load_simulator()
     experiments = [e for e in list_experiments() if e.links or e.checks]
     frames = {e.name: simulate_for_scoring(simulator, e) for e in experiments}
-    scores, checks = scorecard(experiments, frames, simulator.defaults)
+    ensembles = {e.name: ensemble_runs(simulator, e, observables_needed(e)) for e in experiments}
+    scores, checks = scorecard(experiments, frames, simulator.defaults, ensembles)
     write_csv(scores, args.out / "scorecard.csv")
     write_csv(checks, args.out / "checks.csv")
     print(format_scorecard(scores, checks))

@@ -4,7 +4,8 @@ the measurements the experiment reproduces drawn over the model's curves.
 Figures are drawn with matplotlib's object API (no pyplot state, no backend switch) and
 seaborn's axes-level plots; panel titles and unit labels come from the observables table. A
 measurement reported as a fold or percent change is drawn in the observable's units, scaled by
-the model's resting value; its bar is the reported range.
+the model's resting value; its bar is the reported range. Where the model carries estimates, the
+shaded area around each curve is the 95 % prediction band (``myokine.estimates``).
 """
 
 import math
@@ -61,8 +62,20 @@ def draw_measurements(ax, frame: pd.DataFrame, experiment: Experiment, observabl
                     markersize=5, zorder=5)
 
 
-def plot_experiment(frame: pd.DataFrame, experiment: Experiment, path: Path, defaults: Mapping[str, float]) -> None:
-    """Write the experiment's figure (PNG) to ``path``."""
+Band = tuple[pd.DataFrame, pd.DataFrame]  # lowest and highest values, shaped like the frame
+
+
+def draw_band(ax, band: Band, observable: str, conditions: list[str], scale: float) -> None:
+    low, high = band
+    for condition, colour in zip(conditions, sns.color_palette()):
+        rows = low[CONDITION] == condition
+        ax.fill_between(low.loc[rows, TIME] / scale, low.loc[rows, observable], high.loc[rows, observable],
+                        color=colour, alpha=0.25, linewidth=0)
+
+
+def plot_experiment(frame: pd.DataFrame, experiment: Experiment, path: Path, defaults: Mapping[str, float],
+                    band: Band | None = None) -> None:
+    """Write the experiment's figure (PNG) to ``path``, with the prediction band if given."""
     observables = [name for name in OBSERVABLES if name in frame.columns]
     hours = experiment.end <= 3 * 1440
     data = frame.assign(t=frame[TIME] / (60 if hours else 1440))
@@ -73,6 +86,8 @@ def plot_experiment(frame: pd.DataFrame, experiment: Experiment, path: Path, def
     for ax, name in zip(axes, observables):
         sns.lineplot(data=data, x="t", y=name, hue=CONDITION if several else None, ax=ax,
                      estimator=None, errorbar=None, legend=several and ax is axes[0])
+        if band is not None:
+            draw_band(ax, band, name, list(data[CONDITION].unique()), 60 if hours else 1440)
         draw_measurements(ax, frame, experiment, name, defaults, hours)
         ax.set_title(panel_title(name), size=9)
         ax.set_xlabel("time (h)" if hours else "time (days)")
@@ -80,21 +95,24 @@ def plot_experiment(frame: pd.DataFrame, experiment: Experiment, path: Path, def
         ax.ticklabel_format(axis="y", useOffset=False)
     for ax in axes[len(observables):]:
         ax.set_visible(False)
-    figure.suptitle(experiment.title)
+    figure.suptitle(experiment.title + ("\n(shaded: 95 % prediction band of the estimates)" if band is not None else ""))
     write_atomically(path, lambda tmp: figure.savefig(tmp, format="png", dpi=100))
 
 
-def _plot(job: tuple[pd.DataFrame, Experiment, Path, Mapping[str, float]]) -> Path:
-    frame, experiment, path, defaults = job
-    plot_experiment(frame, experiment, path, defaults)
+def _plot(job: tuple[pd.DataFrame, Experiment, Path, Mapping[str, float], Band | None]) -> Path:
+    frame, experiment, path, defaults, band = job
+    plot_experiment(frame, experiment, path, defaults, band)
     return path
 
 
 def plot_experiments(
     frames: Mapping[str, pd.DataFrame], experiments: list[Experiment], out_dir: Path, engine: Engine,
-    defaults: Mapping[str, float],
+    defaults: Mapping[str, float], bands: Mapping[str, Band] | None = None,
 ) -> list[Path]:
     """Every experiment's figure (``<name>.png``), drawn by ``engine``: plotting is the slow part.
-    ``defaults`` are the model's parameter values (for the start of each intervention)."""
-    jobs = [(frames[e.name], e, Path(out_dir) / f"{e.name}.png", dict(defaults)) for e in experiments]
+    ``defaults`` are the model's parameter values (for the start of each intervention); ``bands``
+    the prediction bands by experiment, if any."""
+    bands = bands or {}
+    jobs = [(frames[e.name], e, Path(out_dir) / f"{e.name}.png", dict(defaults), bands.get(e.name))
+            for e in experiments]
     return engine.map(_plot, jobs, "figures")

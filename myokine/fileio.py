@@ -101,8 +101,9 @@ def write_text_atomically(path: Path, text: str) -> None:
     write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.10g"))
+def write_csv(frame: pd.DataFrame, path: Path, separator: str = ",") -> None:
+    """The table, comma- (or ``separator``-) separated, with 10 significant digits."""
+    write_atomically(path, lambda tmp: frame.to_csv(tmp, sep=separator, index=False, float_format="%.10g"))
 
 
 def recorded_outputs(folder: Path) -> set[str] | None:

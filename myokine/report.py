@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from myokine.estimates import band, ensemble_runs
 from myokine.experiments import Experiment, list_experiments
 from myokine.figures import plot_experiments
 from myokine.fileio import output_folder, write_csv, write_text_atomically
@@ -35,28 +36,31 @@ def run_all(
     out_dir: Path,
     experiments: list[Experiment] | None = None,
     engine: Engine | None = None,
-    appendix: Callable[[Mapping[str, pd.DataFrame]], list[str]] | None = None,
+    appendix: Callable[[Mapping[str, pd.DataFrame], Mapping[str, list[pd.DataFrame]]], list[str]] | None = None,
     force: bool = False,
 ) -> list[Path]:
     """Simulate the experiments; write ``<name>.csv``, ``<name>.png`` and ``report.md`` into
     ``out_dir``, all together or none (``output_folder``).
 
-    Simulations are fast and run here; the figures are drawn on the engine (every core).
-    ``appendix`` turns the results into more report lines (the command line adds the scorecard).
+    Simulations (with every member of the adopted ensemble, for the figures' prediction bands)
+    are fast and run here; the figures are drawn on the engine (every core). ``appendix`` turns
+    the results and ensemble runs into more report lines (the command line adds the scorecard).
     """
     experiments = list_experiments() if experiments is None else experiments
     simulator = load_simulator()
     with output_folder(out_dir, force) as staging:
         rows = []
-        frames = {}
+        frames, ensembles = {}, {}
         for experiment in experiments:
             frames[experiment.name] = frame = simulator.run_experiment(experiment)
+            ensembles[experiment.name] = ensemble_runs(simulator, experiment)
             write_csv(frame, staging / f"{experiment.name}.csv")
             rows += summarise(frame, experiment)
-        plot_experiments(frames, experiments, staging, engine or Engine(progress=True), simulator.defaults)
+        bands = {name: band(runs) for name, runs in ensembles.items() if runs}
+        plot_experiments(frames, experiments, staging, engine or Engine(progress=True), simulator.defaults, bands)
         lines = ["# myokine results", "", "Every declared experiment (`simulations/`): its figure and, per",
                  "observable, the value at the start, the extreme and the end.", "",
-                 *(appendix(frames) if appendix else []), *rows]
+                 *(appendix(frames, ensembles) if appendix else []), *rows]
         write_text_atomically(staging / "report.md", "\n".join(lines))
     names = [f"{e.name}.{suffix}" for suffix in ("csv", "png") for e in experiments]
     return [Path(out_dir) / name for name in [*names, "report.md"]]

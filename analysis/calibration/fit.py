@@ -3,25 +3,34 @@
 The starts run on the project's parallel engine (serial, local processes or a Dask cluster). The
 parameters to estimate are the assumed parameters the data inform most (``selection``), at most
 ``max_parameters`` of them; ties in the screen (parameters that act only through a product) keep
-the first. Results: pyPESTO's HDF5 file, the optimiser's best values, a waterfall plot.
+the first. The best fit is then profiled (``profiles``). Results: the estimates with their 95 %
+intervals and identifiability (``estimates.tsv``, the table the released model adopts), the
+ensemble behind the prediction bands, AIC and BIC at the source values and at the best fit,
+pyPESTO's HDF5 file (starts, traces' end points, profiles), a waterfall and a profile plot.
 """
 
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import cloudpickle
 import numpy as np
 import pandas as pd
 
-from analysis.calibration.objective import petab_problem, pypesto_problem
+from analysis.calibration.objective import petab_problem, pypesto_problem, quiet_amici
+from analysis.calibration.petab_problem import PETAB_DIR
+from analysis.calibration.profiles import intervals, profile
 from analysis.calibration.selection import screen
-from myokine.fileio import write_atomically, write_csv
+from myokine.estimates import COLUMNS as ESTIMATE_COLUMNS
+from myokine.fileio import output_folder, write_csv
 from myokine.parallel import Engine
+from myokine.paths import ROOT
 
 SETTINGS = Path(__file__).with_name("calibration.toml")
 # The fit's tolerances: at the runner's 1e-9 a gradient took 48 s, at 1e-6 1.3 s, with the same
 # gradient to three digits (AMICI's forward sensitivities around the bout events).
 RELATIVE_TOLERANCE = 1e-6
+PROBLEM = (PETAB_DIR / "problem.yaml").relative_to(ROOT).as_posix()
 ABSOLUTE_TOLERANCE = 1e-10
 
 
@@ -31,6 +40,7 @@ class Settings:
     seed: int
     max_parameters: int
     iterations: int
+    profile_iterations: int
 
     @classmethod
     def read(cls, path: Path = SETTINGS) -> "Settings":
@@ -55,27 +65,28 @@ def with_estimated(problem, names: list[str]):
     return problem
 
 
-class _ProjectEngine:
+def pypesto_engine(engine: Engine):
     """pyPESTO's engine interface over the project's parallel engine."""
+    import pypesto.engine
 
-    def __init__(self, engine: Engine):
-        self.engine = engine
+    class ProjectEngine(pypesto.engine.Engine):
+        def execute(self, tasks, progress_bar=None):
+            # pyPESTO's tasks hold local functions (the profiler's next-guess), which only
+            # cloudpickle can send to worker processes, as pyPESTO's own engines do
+            return engine.map(_execute, [cloudpickle.dumps(task) for task in tasks], "tasks")
 
-    def execute(self, tasks, progress_bar=None):
-        return self.engine.map(_execute, tasks, "starts")
+    return ProjectEngine()
 
 
-def _execute(task):
-    return task.execute()
+def _execute(pickled: bytes):
+    quiet_amici()  # in a worker process too
+    return cloudpickle.loads(pickled).execute()
 
 
 def optimize(problem, starts: int, seed: int, iterations: int, engine: Engine):
     """Multi-start fides on a pyPESTO problem; starts drawn uniformly within the bounds."""
-    import pypesto.engine
+    import pypesto
     import pypesto.optimize as optimize
-
-    class ProjectEngine(_ProjectEngine, pypesto.engine.Engine):
-        pass
 
     solver = problem.objective.amici_solver
     solver.set_relative_tolerance(RELATIVE_TOLERANCE)
@@ -83,35 +94,62 @@ def optimize(problem, starts: int, seed: int, iterations: int, engine: Engine):
     np.random.seed(seed)
     return optimize.minimize(
         problem, optimizer=optimize.FidesOptimizer(verbose=0, options={"maxiter": iterations}),
-        n_starts=starts, engine=ProjectEngine(engine), progress_bar=False,
+        n_starts=starts, engine=pypesto_engine(engine), progress_bar=False,
+        history_options=pypesto.HistoryOptions(trace_record=True, trace_record_hess=False, trace_record_res=False,
+                                               trace_record_sres=False),
     )
 
 
+def traces(result) -> pd.DataFrame:
+    """Every start's optimiser trace: the objective at each evaluation."""
+    rows = [pd.DataFrame({"start": start.id, "evaluation": np.arange(len(fvals)), "nllh": fvals})
+            for start in result.optimize_result.list for fvals in [start.history.get_fval_trace()]]
+    return pd.concat(rows, ignore_index=True)
+
+
 def estimates(result, problem) -> pd.DataFrame:
-    """The best start's estimates, in the parameters' own units, beside their nominal values."""
+    """The best start's estimates, in the parameters' own units, beside their source values."""
     best = result.optimize_result.list[0]
     names = [result.problem.x_names[i] for i in result.problem.x_free_indices]
-    table = problem.parameter_df.loc[names, ["parameterScale", "nominalValue", "lowerBound", "upperBound"]]
+    table = problem.parameter_df.loc[names, ["parameterScale", "nominalValue"]]
     scaled = best.x[result.problem.x_free_indices]
     values = np.where(table["parameterScale"] == "log10", 10.0 ** scaled, scaled)
-    return table.assign(value=values).rename_axis("parameter").reset_index()
+    return pd.DataFrame({"parameter": names, "source_value": table["nominalValue"].to_numpy(), "value": values})
 
 
-def calibrate(out_dir: Path, settings: Settings, engine: Engine) -> list[Path]:
-    """Screen, fit, and write the results into ``out_dir``."""
+def information_criteria(result, problem) -> pd.DataFrame:
+    """AIC and BIC of the model at its source values (nothing estimated) and at the best fit."""
+    measurements = len(problem.measurement_df)
+    source = float(result.problem.objective(np.asarray(problem.x_nominal_free_scaled)))
+    rows = []
+    for fit, nllh, k in (("source values", source, 0),
+                         ("best fit", result.optimize_result.list[0].fval, len(result.problem.x_free_indices))):
+        rows.append({"fit": fit, "parameters": k, "measurements": measurements, "nllh": nllh,
+                     "AIC": 2 * k + 2 * nllh, "BIC": k * np.log(measurements) + 2 * nllh})
+    return pd.DataFrame(rows)
+
+
+def calibrate(out_dir: Path, settings: Settings, engine: Engine, force: bool = False) -> list[Path]:
+    """Screen, fit, profile, and write the results into ``out_dir`` (all files or none)."""
     import pypesto.store
     import pypesto.visualize
 
     problem = petab_problem()
     screened = screen(problem)
     names = choose(screened, settings.max_parameters)
-    result = optimize(pypesto_problem("amici", with_estimated(problem, names)), settings.starts, settings.seed,
-                      settings.iterations, engine)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = [out_dir / "screen.csv", out_dir / "estimates.csv", out_dir / "calibration.hdf5", out_dir / "waterfall.png"]
-    write_csv(screened, written[0])
-    write_csv(estimates(result, problem), written[1])
-    write_atomically(written[2], lambda tmp: pypesto.store.write_result(result, str(tmp), overwrite=True))
-    axes = pypesto.visualize.waterfall(result)
-    write_atomically(written[3], lambda tmp: axes.get_figure().savefig(tmp, format="png", dpi=100))
-    return written
+    fitted = pypesto_problem("amici", with_estimated(problem, names))
+    result = optimize(fitted, settings.starts, settings.seed, settings.iterations, engine)
+    result = profile(fitted, result, engine, settings.profile_iterations)
+    table, ensemble = intervals(result, problem)
+    with output_folder(out_dir, force) as staging:
+        write_csv(screened, staging / "screen.csv")
+        adopted = estimates(result, problem).merge(table).assign(problem=PROBLEM)
+        write_csv(adopted[list(ESTIMATE_COLUMNS)], staging / "estimates.tsv", "\t")
+        write_csv(ensemble, staging / "ensemble.tsv", "\t")
+        write_csv(information_criteria(result, problem), staging / "information_criteria.csv")
+        write_csv(traces(result), staging / "traces.csv")
+        pypesto.store.write_result(result, str(staging / "calibration.hdf5"), overwrite=True)
+        pypesto.visualize.waterfall(result).get_figure().savefig(staging / "waterfall.png", dpi=100)
+        pypesto.visualize.profiles(result, show_bounds=True)[0].get_figure().savefig(staging / "profiles.png", dpi=100)
+        written = sorted(path.name for path in staging.iterdir())
+    return [Path(out_dir) / name for name in written]

@@ -2,13 +2,18 @@
 
 AMICI (with forward sensitivities, for gradients) is the calibration engine; pyPESTO's roadrunner
 objective is the independent check of the objective's value. The AMICI model pyPESTO compiles for
-the problem is cached under ``.cache/amici/petab_<hash of the SBML and the PEtab tables>/``.
+the problem is cached under ``.cache/amici/petab_<hash of the SBML and the PEtab tables>/``,
+compiled by one process at a time.
 Both run at the runner's tolerances.
 """
 
+import fcntl
 import hashlib
+import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +40,26 @@ def _digest(problem) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
+@contextmanager
+def _alone(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock`` (AMICI compiles into a fixed folder: two processes
+    compiling the same model at once would overwrite each other's files)."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def quiet_amici() -> None:
+    """AMICI logs every solver message of every simulation (its simulation logger is set to
+    DEBUG): thousands of lines per fit, mostly CVODES step-size notes at the bout events and
+    "secondary event" notes. Those concern sensitivities only where an event's time or assignment
+    depends on an estimated parameter; here they depend on time, protocol settings and constants."""
+    import amici.sim.sundials  # which sets that level when it is first imported
+
+    logging.getLogger(amici.sim.sundials.__name__).setLevel(logging.ERROR)
+
+
 def pypesto_problem(engine: str = "amici", problem=None):
     """The pyPESTO problem of a PEtab problem (default: the committed one), its objective
     computed by ``engine``."""
@@ -49,14 +74,16 @@ def pypesto_problem(engine: str = "amici", problem=None):
             relative_tolerance=RELATIVE_TOLERANCE, absolute_tolerance=ABSOLUTE_TOLERANCE, maximum_num_steps=MAX_STEPS
         )
         return pypesto_problem
+    quiet_amici()
     name = f"petab_{_digest(problem)}"
     path = os.environ.get("PATH", "")
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{path}"  # AMICI's cmake and swig
     try:
-        importer = pypesto.petab.PetabImporter(problem, output_folder=str(CACHE_DIR / name), model_name=name)
-        factory = importer.create_objective_creator()
-        # every parameter stays a parameter, so one compiled model serves any choice of estimates
-        model = factory.create_model(non_estimated_parameters_as_constants=False)
+        with _alone(CACHE_DIR / f"{name}.lock"):  # one process compiles, the others then load
+            importer = pypesto.petab.PetabImporter(problem, output_folder=str(CACHE_DIR / name), model_name=name)
+            factory = importer.create_objective_creator()
+            # every parameter stays a parameter, so one compiled model serves any choice of estimates
+            model = factory.create_model(non_estimated_parameters_as_constants=False)
         pypesto_problem = importer.create_problem(objective=factory.create_objective(model=model))
     finally:
         os.environ["PATH"] = path
@@ -69,7 +96,8 @@ def pypesto_problem(engine: str = "amici", problem=None):
 
 def runner_simulations(problem, changes: dict[str, float] | None = None) -> pd.DataFrame:
     """Every measurement of the PEtab problem simulated by the project's runner (roadrunner), as
-    a PEtab simulation table; ``changes`` sets model parameters (others at their SBML values)."""
+    a PEtab simulation table: the parameter table's parameters at their nominal values, unless
+    ``changes`` sets them."""
     import math
     import re
 
@@ -79,11 +107,12 @@ def runner_simulations(problem, changes: dict[str, float] | None = None) -> pd.D
     simulator = load_simulator()
     model = simulator.rr.model
     formulas = problem.observable_df["observableFormula"]
+    nominal = problem.parameter_df["nominalValue"].astype(float).to_dict()
     rows = []
     for condition_id, group in problem.measurement_df.groupby("simulationConditionId"):
         row = problem.condition_df.loc[condition_id]
         parameters = {name: float(row[name]) for name in problem.condition_df.columns if name != "conditionName"}
-        parameters |= changes or {}
+        parameters = nominal | parameters | (changes or {})
         times = group["time"].to_numpy()
         step = float(math.gcd(*(int(t) for t in times)))
         names = {n for f in formulas[group["observableId"].unique()] for n in re.findall(r"[A-Za-z_]\w*", f)}

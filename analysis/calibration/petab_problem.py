@@ -14,9 +14,11 @@ objective) fully support. Only calibration experiments and calibration measureme
   an unspecified +-, or a quarter of a reported range or span), in log10 units for log-normal
   observables; where none is reported, an assumed 0.15 log10 units (a factor of 1.4) or 20
   percentage points.
-- Parameters: every parameter tagged ``Assumed:`` (not ``scale only``) is estimated on log10
-  scale within a factor of 10 of its value, or on linear scale within its physiological range in
-  analysis/sensitivity/uncertainty.toml.
+- Parameters: every parameter tagged ``Assumed:`` (not ``scale only``) or ``Estimated`` is
+  estimated on log10 scale within a factor of 10 of its source value, or on linear scale within
+  its physiological range in analysis/sensitivity/uncertainty.toml. The source value of an
+  estimated parameter is the one it had before calibration (models/estimates.tsv), so the problem
+  is the same whether or not the released model carries estimates.
 """
 
 import math
@@ -26,6 +28,7 @@ from pathlib import Path
 import libsbml
 import pandas as pd
 
+from myokine.estimates import read_estimates
 from myokine.experiments import Experiment, list_experiments
 from myokine.fileio import write_text_atomically
 from myokine.interface import OBSERVABLES
@@ -122,12 +125,14 @@ def build_tables(experiments: list[Experiment], sbml_path: Path = SBML_PATH) -> 
 
 def _parameter_table(model: libsbml.Model) -> pd.DataFrame:
     overrides = tomllib.loads(UNCERTAINTY.read_text(encoding="utf-8")).get("overrides", {})
+    estimates = read_estimates()
     rows = []
     for parameter in model.getListOfParameters():
         tag = parse_tag(note_text(parameter))
-        if not (is_settable(model, parameter) and tag and tag.kind == "assumed" and not tag.scale_only):
+        if not (is_settable(model, parameter) and tag and tag.kind in ("assumed", "estimated") and not tag.scale_only):
             continue
-        name, value = parameter.getId(), parameter.getValue()
+        name = parameter.getId()
+        value = estimates[name].source_value if name in estimates else parameter.getValue()
         spec = overrides.get(name)
         if spec and spec["scale"] == "linear":
             scale, low, high = "lin", spec["low"], spec["high"]

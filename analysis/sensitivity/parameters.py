@@ -1,8 +1,10 @@
 """The uncertain parameters of the model and their ranges (``uncertainty.toml`` + provenance tags).
 
 The parameters' provenance tags say which values are assumed (``Assumed:``, but not ``Assumed
-(scale only):``, which no output depends on); ``uncertainty.toml`` says how far each may vary. Log-scaled parameters are sampled as natural logarithms, so sensitivity indices refer to
-relative (fold) changes of those parameters.
+(scale only):``, which no output depends on); ``uncertainty.toml`` says how far each may vary.
+An estimated parameter varies over its 95 % interval (``models/estimates.tsv``), on the scale
+its override gives (log otherwise). Log-scaled parameters are sampled as natural logarithms, so
+sensitivity indices refer to relative (fold) changes of those parameters.
 """
 
 import math
@@ -13,6 +15,7 @@ from pathlib import Path
 import libsbml
 
 from myokine.errors import InputError
+from myokine.estimates import read_estimates
 from myokine.paths import SBML_PATH
 from myokine.provenance import note_text, parse_tag
 from myokine.simulator import is_settable
@@ -42,11 +45,13 @@ class Uncertain:
 def uncertain_parameters(
     sbml_path: Path = SBML_PATH, uncertainty: Path = UNCERTAINTY
 ) -> list[Uncertain]:
-    """Every assumed parameter with its fold range, plus the overrides, in model order."""
+    """Every estimated parameter with its interval, every assumed one with its fold range, plus
+    the overrides, in model order."""
     config = tomllib.loads(uncertainty.read_text(encoding="utf-8"))
     fold = float(config["default"]["fold"])
     overrides = config.get("overrides", {})
     model = libsbml.readSBMLFromFile(str(sbml_path)).getModel()
+    estimates = read_estimates()
     settable = {p.getId(): p for p in model.getListOfParameters() if is_settable(model, p)}
     unknown = sorted(set(overrides) - set(settable))
     if unknown:
@@ -55,7 +60,11 @@ def uncertain_parameters(
     for name, parameter in settable.items():
         tag = parse_tag(note_text(parameter))
         value = parameter.getValue()
-        if name in overrides:
+        if tag and tag.kind == "estimated":
+            estimate = estimates[name]
+            scale = overrides.get(name, {}).get("scale", "log")
+            entry = Uncertain(name, value, estimate.ci_low, estimate.ci_high, scale, "estimated; 95 % profile interval")
+        elif name in overrides:
             spec = overrides[name]
             entry = Uncertain(name, value, spec["low"], spec["high"], spec["scale"], spec["why"])
         elif tag and tag.kind == "assumed" and not tag.scale_only:

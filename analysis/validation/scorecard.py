@@ -7,7 +7,7 @@ ratio, whether it lies in the reported range (bounds, value ± SD, value ± 2 SE
 bound) and whether it lies within 2x. Each ``[[checks]]`` entry passes or fails.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -39,6 +39,8 @@ class Score:
     ratio: float
     in_range: bool | None  # None where the paper reports no range
     within_2x: bool
+    band_low: float  # the 95 % prediction band of the model value (NaN: no estimates)
+    band_high: float
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,20 @@ def model_value(series: ObservableSeries, link: DataLink, measurement: Measureme
     return from_observable_units(measurement, raw, series.baseline)
 
 
-def score(experiment: Experiment, frame: pd.DataFrame, defaults: Mapping[str, float]) -> list[Score]:
+def score(experiment: Experiment, frame: pd.DataFrame, defaults: Mapping[str, float],
+          runs: Sequence[pd.DataFrame] = ()) -> list[Score]:
+    """Every linked measurement against the model (``frame``) and its band (the ensemble's ``runs``)."""
     measurements = read_measurements()
     scores = []
     for link in experiment.links:
         measurement = measurements[link.measurement]
-        series = ObservableSeries(frame, link.condition, measurement.observable, experiment.clock_start(link.condition, defaults))
-        model = model_value(series, link, measurement)
+        start = experiment.clock_start(link.condition, defaults)
+
+        def value(run: pd.DataFrame) -> float:
+            return model_value(ObservableSeries(run, link.condition, measurement.observable, start), link, measurement)
+
+        model = value(frame)
+        members = [value(run) for run in runs] or [np.nan]
         data = measurement.central
         interval = measurement.interval()
         low, high = interval if interval else (np.nan, np.nan)
@@ -95,7 +104,7 @@ def score(experiment: Experiment, frame: pd.DataFrame, defaults: Mapping[str, fl
         scores.append(Score(
             experiment.role, experiment.name, measurement.id, measurement.item, measurement.observable,
             link.condition, when, "assumed" if link.assumed_timing else "data", data, low, high, model, ratio,
-            bool(low <= model <= high) if interval else None, within,
+            bool(low <= model <= high) if interval else None, within, min(members), max(members),
         ))
     return scores
 
@@ -137,12 +146,14 @@ def _evaluate(check: Check, experiment: Experiment, frame: pd.DataFrame, default
 
 
 def scorecard(
-    experiments: Iterable[Experiment], frames: Mapping[str, pd.DataFrame], defaults: Mapping[str, float]
+    experiments: Iterable[Experiment], frames: Mapping[str, pd.DataFrame], defaults: Mapping[str, float],
+    ensembles: Mapping[str, Sequence[pd.DataFrame]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every linked measurement's score and every check's result, as two tables."""
+    """Every linked measurement's score (with its prediction band where ``ensembles`` holds the
+    experiment's ensemble runs) and every check's result, as two tables."""
     scores, checks = [], []
     for experiment in experiments:
-        scores += score(experiment, frames[experiment.name], defaults)
+        scores += score(experiment, frames[experiment.name], defaults, (ensembles or {}).get(experiment.name, ()))
         checks += evaluate_checks(experiment, frames[experiment.name], defaults)
     score_columns = list(Score.__dataclass_fields__)
     check_columns = list(CheckResult.__dataclass_fields__)
@@ -156,24 +167,37 @@ def summary(scores: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
     for role in ("calibration", "validation"):
         own, own_checks = scores[scores["role"] == role], checks[checks["role"] == role]
         ranged = own["in_range"].dropna()
+        banded = own.dropna(subset=["band_low"])
+        reach = "" if banded.empty else (f"; the 95 % band reaches the reported range (2x where none) for "
+                                         f"{int(sum(band_reaches(row) for row in banded.itertuples()))} of {len(banded)}")
         lines.append(
             f"{role}: {int(own['within_2x'].sum())} of {len(own)} measurements within 2x, "
-            f"{int(ranged.sum())} of {len(ranged)} within the reported range; "
+            f"{int(ranged.sum())} of {len(ranged)} within the reported range{reach}; "
             f"{int(own_checks['passed'].sum())} of {len(own_checks)} qualitative checks pass"
         )
     return lines
 
 
+def band_reaches(row) -> bool:
+    """Whether the prediction band overlaps the reported range (within 2x where none is reported)."""
+    low, high = (row.low, row.high) if not np.isnan(row.low) else (row.data / WITHIN, row.data * WITHIN)
+    return bool(row.band_low <= high and row.band_high >= low)
+
+
+def _band(row, dash: str = "-") -> str:
+    return "" if np.isnan(row.band_low) else f"{row.band_low:.3g}{dash}{row.band_high:.3g}"
+
+
 def format_scorecard(scores: pd.DataFrame, checks: pd.DataFrame) -> str:
     """The scorecard as text: measurements, checks, and a summary line per role."""
     lines = [f"{'role':11s} {'measurement':52s} {'when':24s} {'data':>9s} {'range':>17s} "
-             f"{'model':>9s} {'ratio':>6s} {'range':>5s} {'2x':>3s}"]
+             f"{'model':>9s} {'95% band':>17s} {'ratio':>6s} {'range':>5s} {'2x':>3s}"]
     for row in scores.itertuples():
         bounds = "" if np.isnan(row.low) else f"{row.low:.3g}-{row.high:.3g}"
         in_range = {True: "yes", False: "no", None: "-"}[row.in_range]
         when = row.when + ("*" if row.timing == "assumed" else "")
         lines.append(f"{row.role:11s} {row.measurement:52s} {when:24s} {row.data:9.3g} {bounds:>17s} "
-                     f"{row.model:9.3g} {row.ratio:6.2f} {in_range:>5s} {'yes' if row.within_2x else 'no':>3s}")
+                     f"{row.model:9.3g} {_band(row):>17s} {row.ratio:6.2f} {in_range:>5s} {'yes' if row.within_2x else 'no':>3s}")
     lines += ["(* timing assumed: the paper gives no time point)", ""]
     for row in checks.itertuples():
         lines.append(f"{'PASS' if row.passed else 'FAIL'}  {row.role:11s} {row.item:4s} {row.what} ({row.experiment}): {row.detail}")
@@ -183,14 +207,14 @@ def format_scorecard(scores: pd.DataFrame, checks: pd.DataFrame) -> str:
 def markdown(scores: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
     """The scorecard as markdown tables, for the results report."""
     lines = ["## Model against data", "", *(f"- {line}" for line in summary(scores, checks)), "",
-             "| role | measurement | when | data | reported range | model | model/data | in range | within 2x |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| role | measurement | when | data | reported range | model | 95 % band | model/data | in range | within 2x |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for row in scores.itertuples():
         bounds = "" if np.isnan(row.low) else f"{row.low:.3g}–{row.high:.3g}"
         in_range = {True: "yes", False: "no", None: "–"}[row.in_range]
         when = row.when + (" (assumed)" if row.timing == "assumed" else "")
         lines.append(f"| {row.role} | {row.measurement} | {when} | {row.data:.3g} | {bounds} | {row.model:.3g} "
-                     f"| {row.ratio:.2f} | {in_range} | {'yes' if row.within_2x else 'no'} |")
+                     f"| {_band(row, '–')} | {row.ratio:.2f} | {in_range} | {'yes' if row.within_2x else 'no'} |")
     lines += ["", "| role | item | check | experiment | result | detail |", "|---|---|---|---|---|---|"]
     for row in checks.itertuples():
         lines.append(f"| {row.role} | {row.item} | {row.what} | {row.experiment} | "

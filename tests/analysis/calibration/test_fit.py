@@ -1,11 +1,12 @@
 """The calibration's code path on a small problem: it recovers parameters from data the model
-itself generated, and the screen picks parameters the data inform."""
+itself generated, profiles them, and the screen picks parameters the data inform."""
 
 import pandas as pd
 import pytest
 
-from analysis.calibration.fit import choose, estimates, optimize, with_estimated
+from analysis.calibration.fit import choose, estimates, information_criteria, optimize, traces, with_estimated
 from analysis.calibration.objective import petab_problem, pypesto_problem, runner_simulations
+from analysis.calibration.profiles import intervals, profile
 from myokine.parallel import Engine
 from tests.helpers import in_a_fresh_process
 
@@ -37,3 +38,20 @@ def fit_recovers_parameters_from_synthetic_data():
     result = optimize(fitted, starts=3, seed=1, iterations=100, engine=Engine(workers=1))
     found = estimates(result, problem).set_index("parameter")["value"]
     assert found.to_dict() == pytest.approx(truth, rel=1e-3)
+    trace = traces(result)
+    assert sorted(trace["start"].unique()) == sorted(start.id for start in result.optimize_result.list)
+    assert trace["nllh"].min() == pytest.approx(result.optimize_result.list[0].fval)
+    criteria = information_criteria(result, problem).set_index("fit")
+    assert criteria.loc["best fit", "parameters"] == 2 and criteria.loc["source values", "parameters"] == 0
+    assert criteria.loc["best fit", "AIC"] < criteria.loc["source values", "AIC"]
+    # the profiles: both parameters identifiable, their 95 % intervals around the truth and
+    # narrow (1 % noise on six points), and the ensemble at both ends of each interval
+    result = profile(fitted, result, Engine(workers=1), iterations=50)
+    table, ensemble = intervals(result, problem)
+    table = table.set_index("parameter")
+    assert (table["identifiability"] == "identifiable").all()
+    for name, value in truth.items():
+        assert table.loc[name, "ci_low"] < value < table.loc[name, "ci_high"] < 1.5 * table.loc[name, "ci_low"]
+    assert list(ensemble["member"]) == ["best", "amp_gain low", "amp_gain high", "k_ampk_off low", "k_ampk_off high"]
+    assert ensemble.loc[1, "amp_gain"] == pytest.approx(table.loc["amp_gain", "ci_low"], rel=1e-9)
+    assert ensemble.loc[4, "k_ampk_off"] == pytest.approx(table.loc["k_ampk_off", "ci_high"], rel=1e-9)

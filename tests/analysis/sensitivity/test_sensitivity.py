@@ -12,6 +12,7 @@ from analysis.sensitivity.ensemble import ModelOutputs, run_ensemble
 from analysis.sensitivity.outputs import OUTPUTS, compute_outputs
 from analysis.sensitivity.parameters import uncertain_parameters
 from analysis.sensitivity.methods import Settings, local, morris, screen
+from myokine.estimates import read_estimates
 from myokine.parallel import Engine
 from myokine.simulator import Simulator
 from myokine.paths import SBML_PATH
@@ -34,6 +35,8 @@ def test_every_assumed_parameter_is_uncertain_within_a_range(parameters):
     for p in parameters.values():
         assert p.low <= p.value <= p.high and p.low < p.high and p.why
     assert parameters["K_stress"].scale == "linear" and parameters["k_il6_clearance"].low == 0.29
+    for name, estimate in read_estimates().items():  # estimated: over the 95 % interval
+        assert (parameters[name].low, parameters[name].high) == (estimate.ci_low, estimate.ci_high)
 
 
 def test_ensemble_recovers_the_sobol_indices_of_ishigami():

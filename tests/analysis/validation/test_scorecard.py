@@ -75,3 +75,16 @@ def test_validate_prints_the_scorecard_and_writes_csv(tmp_path, capsys):
     checks = pd.read_csv(tmp_path / "checks.csv")
     assert set(scores["role"]) == {"calibration", "validation"} and len(checks) > 20
     assert (scores["model"] > 0).all() and scores["ratio"].notna().all()
+
+
+def test_the_band_of_a_measurement_spans_its_ensemble_and_is_counted():
+    """Fold 30 reported (within 2x: 15-60); ensemble runs whose rise above the baseline of 2 is
+    1, 2 and 4 times the model's give folds 5, 9 and 17 at 40 min."""
+    link = DataLink("keller2001_il6_mrna_normal_glycogen", "default", time=40)
+    runs = [RISE.assign(IL6_mRNA_fold=2 + (RISE["IL6_mRNA_fold"] - 2) * factor) for factor in (1, 2, 4)]
+    (row,) = score(experiment([link]), RISE, DEFAULTS, runs)
+    assert (row.band_low, row.model, row.band_high) == pytest.approx((5, 5, 17))
+    scores, checks = scorecard([experiment([link])], {"probe": RISE}, DEFAULTS, {"probe": runs[:2]})
+    assert "the 95 % band reaches the reported range (2x where none) for 0 of 1" in summary(scores, checks)[0]
+    scores, checks = scorecard([experiment([link])], {"probe": RISE}, DEFAULTS, {"probe": runs})
+    assert "for 1 of 1" in summary(scores, checks)[0]

@@ -1,0 +1,54 @@
+"""Adopted estimates: the build writes them into the SBML with their tag and interval, refuses
+estimates of parameters that are not assumed, and the ensemble gives each experiment a band."""
+
+import shutil
+
+import libsbml
+import pandas as pd
+import pytest
+
+from myokine.build import build_sbml
+from myokine.errors import MyokineError
+from myokine.estimates import COLUMNS, band, ensemble_runs
+from myokine.paths import MODELS_DIR
+from myokine.provenance import note_text, parse_tag
+
+
+@pytest.fixture
+def models_copy(tmp_path):
+    copy = tmp_path / "models"
+    shutil.copytree(MODELS_DIR, copy, ignore=shutil.ignore_patterns("sbml", "estimates.tsv", "ensemble.tsv"))
+    return copy
+
+
+def _write_estimates(folder, rows):
+    pd.DataFrame(rows, columns=COLUMNS).to_csv(folder / "estimates.tsv", sep="\t", index=False)
+
+
+def test_the_build_writes_an_estimate_with_its_interval_and_source_value(models_copy):
+    _write_estimates(models_copy, [("K_camk", 200, 125.5, 80.2, 190, "identifiable", "data/petab/problem.yaml")])
+    document = libsbml.readSBMLFromString(build_sbml(models_copy))  # kept: the parameter lives in it
+    parameter = document.getModel().getParameter("K_camk")
+    assert parameter.getValue() == 125.5
+    tag = parse_tag(note_text(parameter))
+    assert tag.kind == "estimated"
+    assert tag.detail == "data/petab/problem.yaml; 95% CI 80.2-190 nM, identifiable"
+    assert tag.text.endswith("source value 200 nM.") and "CaMKII" in tag.text
+
+
+@pytest.mark.parametrize("parameter", ["Ca_rest", "no_such_parameter", "bout_start"])
+def test_the_build_refuses_an_estimate_of_a_parameter_that_is_not_assumed(models_copy, parameter):
+    _write_estimates(models_copy, [(parameter, 1, 2, 1, 3, "identifiable", "data/petab/problem.yaml")])
+    with pytest.raises(MyokineError, match=rf"models/estimates.tsv \({parameter}\).*tagged Assumed"):
+        build_sbml(models_copy)
+
+
+def test_the_band_envelopes_every_member(simulator, experiments):
+    bout = experiments["acute_bout"].with_changes({}, end=240, step=10)
+    members = [{"K_camk": 150.0}, {"K_camk": 300.0}, {"K_camk": 200.0}]
+    runs = ensemble_runs(simulator, bout, ["IL6_plasma"], members)
+    low, high = band(runs)
+    assert (low["IL6_plasma"] <= runs[2]["IL6_plasma"]).all() and (runs[2]["IL6_plasma"] <= high["IL6_plasma"]).all()
+    assert (high["IL6_plasma"] - low["IL6_plasma"]).max() > 0.1 * runs[2]["IL6_plasma"].max()
+    pd.testing.assert_frame_equal(low[["condition", "time"]], runs[0][["condition", "time"]])
+
