@@ -81,6 +81,21 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def estimates_markdown(estimates: Mapping[str, Estimate] | None = None) -> list[str]:
+    """The released estimates as a markdown section of the results report (none: no lines)."""
+    estimates = read_estimates() if estimates is None else estimates
+    if not estimates:
+        return []
+    problem = next(iter(estimates.values())).problem
+    lines = ["## Calibration", "", f"Estimated from the calibration problem `{problem}` (95 % profile-likelihood",
+             "intervals; the shaded bands in the figures come from them).", "",
+             "| parameter | source value | estimate | 95 % interval | identifiability |", "|---|---|---|---|---|"]
+    for e in estimates.values():
+        lines.append(f"| {e.parameter} | {e.source_value:.3g} | {e.value:.3g} | {e.ci_low:.3g}–{e.ci_high:.3g} "
+                     f"| {e.identifiability} |")
+    return [*lines, ""]
+
+
 @cache
 def read_ensemble(path: Path = ENSEMBLE_PATH) -> tuple[Mapping[str, float], ...]:
     """The ensemble's members (parameter values by id); none when the model has not been calibrated."""

@@ -9,7 +9,7 @@ import pytest
 
 from myokine.build import build_sbml
 from myokine.errors import MyokineError
-from myokine.estimates import COLUMNS, band, ensemble_runs
+from myokine.estimates import COLUMNS, Estimate, band, ensemble_runs, estimates_markdown
 from myokine.paths import MODELS_DIR
 from myokine.provenance import note_text, parse_tag
 
@@ -52,3 +52,10 @@ def test_the_band_envelopes_every_member(simulator, experiments):
     assert (high["IL6_plasma"] - low["IL6_plasma"]).max() > 0.1 * runs[2]["IL6_plasma"].max()
     pd.testing.assert_frame_equal(low[["condition", "time"]], runs[0][["condition", "time"]])
 
+
+
+def test_the_report_lists_the_estimates_with_their_intervals():
+    estimate = Estimate("K_camk", 200, 125.5, 80.2, 190, "identifiable", "data/petab/problem.yaml")
+    lines = estimates_markdown({"K_camk": estimate})
+    assert "| K_camk | 200 | 126 | 80.2–190 | identifiable |" in lines and "`data/petab/problem.yaml`" in lines[2]
+    assert estimates_markdown({}) == []
