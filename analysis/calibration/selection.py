@@ -41,6 +41,3 @@ def screen(problem=None, candidates: list[str] | None = None) -> pd.DataFrame:
                      "measurement": base["datasetId"].iloc[worst], "estimated": bool(shift[worst] >= THRESHOLD)})
     return pd.DataFrame(rows).sort_values("information", ascending=False, ignore_index=True)
 
-
-if __name__ == "__main__":
-    print(screen().to_string())
