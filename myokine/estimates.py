@@ -69,7 +69,7 @@ def apply_estimates(model: libsbml.Model, estimates: dict[str, Estimate]) -> lis
             continue
         unit = parameter.getUnits()
         unit = "" if unit == "dimensionless" else f" {unit}"
-        detail = (f"{estimate.problem}; 95% CI {estimate.ci_low:.3g}-{estimate.ci_high:.3g}{unit}, "
+        detail = (f"{estimate.problem}; 95% CI {estimate.ci_low:.4g}-{estimate.ci_high:.4g}{unit}, "
                   f"{estimate.identifiability}")
         text = f"Estimated [{detail}]: {tag.text.rstrip('. ')}; source value {estimate.source_value:g}{unit}."
         parameter.setValue(estimate.value)

@@ -22,8 +22,8 @@ FLAT = 0.99  # a profile whose ratio stays above this is flat
 
 def _steps():
     """Coarser steps than pyPESTO's defaults (a likelihood ratio change of up to 0.3 per step,
-    up to 0.5 log10 units): a profile step costs a local fit of the other parameters, about
-    20 s here, and the interval's ends are interpolated between steps."""
+    up to 0.5 log10 units): a profile step costs a local fit of the other parameters (27 s of
+    CPU on average in the released calibration), and the interval's ends are interpolated."""
     from pypesto.profile import ProfileOptions
 
     return ProfileOptions(delta_ratio_max=0.3, default_step_size_absolute=0.1, min_step_size_absolute=0.02,
