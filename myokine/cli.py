@@ -126,7 +126,8 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
     from myokine.parallel import Engine, available_cores
 
     workers = available_cores() if args.workers is None else args.workers
-    for path in calibrate(args.out, Settings.read(), Engine(workers, args.scheduler, progress=sys.stderr.isatty())):
+    engine = Engine(workers, args.scheduler, progress=sys.stderr.isatty())
+    for path in calibrate(args.out, Settings.read(), engine, args.force):
         print(path)
 
 
@@ -210,6 +211,7 @@ def make_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--workers", type=int, help="worker processes for the starts (default: all cores)")
     calibrate.add_argument("--scheduler", help="address of a Dask scheduler to run the starts on")
     calibrate.add_argument("--out", type=Path, default=RESULTS_DIR / "calibration", help="output folder")
+    _add_force(calibrate)
     calibrate.set_defaults(run=cmd_calibrate)
 
     docs = commands.add_parser("docs", help="the model report for readers (static HTML)")

@@ -1,14 +1,18 @@
 """The calibration's estimates that the released model carries, and their uncertainty.
 
 ``make calibrate`` writes two tables into results/calibration/; ``make adopt`` copies them into
-models/ and rebuilds. ``models/estimates.tsv``: one row per estimated parameter. The build sets each listed parameter to its estimate and turns its ``Assumed:`` note
-into ``Estimated [<problem>; 95% CI <low>-<high> <unit>, <class>]: <the assumption>; source
-value <v>``, so the value it replaced stays on record (and the calibration problem starts from
-it, see analysis/calibration/petab_problem.py). ``models/ensemble.tsv``: the best fit and the
-parameter vectors at both ends of every 95 % profile interval; simulated with every member, an
-experiment's envelope is its 95 % prediction band (profile-wise, as in the calibration's notes).
+models/ and rebuilds.
+
+- ``models/estimates.tsv``, one row per estimated parameter: the build sets the parameter to its
+  estimate and turns its ``Assumed:`` note into ``Estimated [<problem>; 95% CI <low>-<high>
+  <unit>, <class>]: <the assumption>; source value <v>``, so the value it replaced stays on
+  record (the calibration problem starts from it, see analysis/calibration/petab_problem.py).
+- ``models/ensemble.tsv``: the best fit and the parameter vectors at both ends of every 95 %
+  profile interval; an experiment simulated with every member gives its envelope, the 95 %
+  (profile-wise) prediction band.
 """
 
+import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from myokine.errors import Finding, ModelError
-from myokine.fileio import read_tsv
 from myokine.experiments import Experiment
+from myokine.fileio import read_tsv
 from myokine.paths import MODELS_DIR
 from myokine.provenance import note_text, parse_tag
 from myokine.results import CONDITION, TIME, Runner, run_conditions
@@ -73,12 +77,8 @@ def apply_estimates(model: libsbml.Model, estimates: dict[str, Estimate]) -> lis
                   f"{estimate.identifiability}")
         text = f"Estimated [{detail}]: {tag.text.rstrip('. ')}; source value {estimate.source_value:g}{unit}."
         parameter.setValue(estimate.value)
-        parameter.setNotes(f'<body xmlns="http://www.w3.org/1999/xhtml"><p>{_escape(text)}</p></body>')
+        parameter.setNotes(f'<body xmlns="http://www.w3.org/1999/xhtml"><p>{html.escape(text, quote=False)}</p></body>')
     return findings
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def estimates_markdown(estimates: Mapping[str, Estimate] | None = None) -> list[str]:

@@ -1,8 +1,9 @@
 """The one parallel engine: figures, ensembles and calibration starts all run through it.
 
 ``Engine.map`` applies a picklable function to every item, in this process (one worker), on
-local worker processes (started with ``spawn``: a loaded JIT model is never forked) or on a
-Dask cluster (``scheduler`` = its address), and returns the results in the items' order.
+local worker processes (started with ``spawn``: a loaded JIT model is never forked; ``isolated``:
+a new process per task) or on a Dask cluster (``scheduler`` = its address), and returns the
+results in the items' order.
 Progress is one tqdm bar on stderr.
 """
 
@@ -38,6 +39,7 @@ class Engine:
     workers: int = field(default_factory=available_cores)
     scheduler: str | None = None
     progress: bool = False
+    isolated: bool = False  # every task in a new worker process (for tools that keep state between runs)
 
     def __post_init__(self) -> None:
         if not 1 <= self.workers <= available_cores():
@@ -55,11 +57,11 @@ class Engine:
     def _completed(self, function, items):
         if self.scheduler:
             yield from _on_dask(self.scheduler, function, items)
-        elif self.workers == 1 or len(items) <= 1:
+        elif (self.workers == 1 or len(items) <= 1) and not self.isolated:
             for index, item in enumerate(items):
                 yield index, function(item)
         else:
-            yield from _on_processes(min(self.workers, len(items)), function, items)
+            yield from _on_processes(min(self.workers, len(items)), function, items, self.isolated)
 
 
 def _start_worker() -> None:
@@ -68,11 +70,11 @@ def _start_worker() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
-def _on_processes(workers: int, function, items):
-    """On local worker processes; on any error or signal, pending tasks are cancelled and the
-    workers killed, not awaited."""
+def _on_processes(workers: int, function, items, isolated: bool = False):
+    """On local worker processes (a new one per task if ``isolated``); on any error or signal,
+    pending tasks are cancelled and the workers killed, not awaited."""
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker)
+    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, max_tasks_per_child=1 if isolated else None)
     try:
         with signals_held():  # a worker cut off while it starts would print a traceback
             futures = {pool.submit(function, item): index for index, item in enumerate(items)}

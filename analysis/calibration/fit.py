@@ -6,7 +6,7 @@ parameters to estimate are the assumed parameters the data inform most (``select
 the first. The best fit is then profiled (``profiles``). Results: the estimates with their 95 %
 intervals and identifiability (``estimates.tsv``, the table the released model adopts), the
 ensemble behind the prediction bands, AIC and BIC at the source values and at the best fit,
-pyPESTO's HDF5 file (starts, traces' end points, profiles), a waterfall and a profile plot.
+the optimiser traces, pyPESTO's HDF5 file (starts and profiles), a waterfall and a profile plot.
 """
 
 import tomllib
@@ -30,8 +30,8 @@ SETTINGS = Path(__file__).with_name("calibration.toml")
 # The fit's tolerances: at the runner's 1e-9 a gradient took 48 s, at 1e-6 1.3 s, with the same
 # gradient to three digits (AMICI's forward sensitivities around the bout events).
 RELATIVE_TOLERANCE = 1e-6
-PROBLEM = (PETAB_DIR / "problem.yaml").relative_to(ROOT).as_posix()
 ABSOLUTE_TOLERANCE = 1e-10
+PROBLEM = (PETAB_DIR / "problem.yaml").relative_to(ROOT).as_posix()  # named in the estimates' tags
 
 
 @dataclass(frozen=True)

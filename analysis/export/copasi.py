@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis.export.omex_read import checked_copy
 from analysis.export.sbml_l2 import convert_level
-from myokine.errors import ToolError
+from myokine.errors import MyokineError, ToolError
 from myokine.experiments import Experiment, TimeGrid
 from myokine.fileio import write_atomically, write_text_atomically
 from myokine.results import CONDITION, TIME, condition_blocks, run_conditions
@@ -177,6 +177,14 @@ class CopasiSimulator:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+def sedml_job(job: tuple[Path, Experiment, Path]) -> pd.DataFrame | MyokineError:
+    """``run_sedml`` for a worker process: its frame, or the error it raised."""
+    try:
+        return run_sedml(*job)
+    except MyokineError as error:
+        return error
 
 
 def run_sedml(sedml_path: Path, experiment: Experiment, out_dir: Path) -> pd.DataFrame:

@@ -6,10 +6,12 @@ import shutil
 import libsbml
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 
 from myokine.build import build_sbml
 from myokine.errors import MyokineError
 from myokine.estimates import COLUMNS, Estimate, band, ensemble_runs, estimates_markdown
+from myokine.figures import draw_band
 from myokine.paths import MODELS_DIR
 from myokine.provenance import note_text, parse_tag
 
@@ -59,3 +61,13 @@ def test_the_report_lists_the_estimates_with_their_intervals():
     lines = estimates_markdown({"K_camk": estimate})
     assert "| K_camk | 200 | 126 | 80.2–190 | identifiable |" in lines and "`data/petab/problem.yaml`" in lines[2]
     assert estimates_markdown({}) == []
+
+
+def test_the_band_is_drawn_per_condition_between_its_lowest_and_highest_values():
+    frame = pd.DataFrame({"condition": ["a"] * 3 + ["b"] * 3, "time": [0.0, 60, 120] * 2,
+                          "IL6_plasma": [1.0, 2, 3, 4, 5, 6]})
+    ax = Figure().subplots()
+    draw_band(ax, (frame, frame.assign(IL6_plasma=frame["IL6_plasma"] + 1)), "IL6_plasma", ["a", "b"], 60)
+    first, second = (collection.get_paths()[0].vertices for collection in ax.collections)
+    assert (first[:, 0].max(), first[:, 1].min(), first[:, 1].max()) == (2, 1, 4)  # hours; low 1-3, high 2-4
+    assert (second[:, 1].min(), second[:, 1].max()) == (4, 7)
