@@ -179,6 +179,15 @@ class CopasiSimulator:
         self.close()
 
 
+def experiment_job(job: tuple[Path, Experiment]) -> pd.DataFrame | MyokineError:
+    """An experiment run by COPASI on an SBML file, for a worker process: its frame, or the error."""
+    try:
+        with CopasiSimulator(job[0]) as simulator:
+            return simulator.run_experiment(job[1])
+    except MyokineError as error:
+        return error
+
+
 def sedml_job(job: tuple[Path, Experiment, Path]) -> pd.DataFrame | MyokineError:
     """``run_sedml`` for a worker process: its frame, or the error it raised."""
     try:
