@@ -225,6 +225,7 @@ def _sedml_rows(paths: list[Path], experiments: list[Experiment], reference: dic
 
 
 def _raised(result):
+    """A worker's result, or the error it returned raised here (so that its row fails)."""
     if isinstance(result, MyokineError):
         raise result
     return result
