@@ -149,7 +149,8 @@ def _copasi_import(path: Path) -> tuple[bool, str]:
 def _copasi_rows(bundle: Bundle, experiments: list[Experiment], reference: dict) -> list[Finding]:
     # each experiment in a COPASI of its own: the 7-week training now and then ran for minutes
     # instead of 11 s in a process where COPASI had run other time courses before
-    runs = Engine(isolated=True).map(copasi.experiment_job, [(bundle.copasi_sbml, e) for e in experiments], "COPASI")
+    runs = Engine(isolated=True).map(copasi.returning_errors,
+                                     [(copasi.run_experiment, (bundle.copasi_sbml, e)) for e in experiments], "COPASI")
     rows = [_row(COPASI_RUNS, e.name, lambda e=e, run=run: _within(max_relative_difference(_raised(run), reference[e.name])))
             for e, run in zip(experiments, runs)]
     rows.append(_row(CPS, bundle.cps.name,
@@ -202,8 +203,9 @@ def _sedml_rows(paths: list[Path], experiments: list[Experiment], reference: dic
     by_name = {e.name: e for e in experiments}
     found = {path.stem: path for path in paths}
     # COPASI, each SED-ML in a process of its own (see _copasi_rows)
-    jobs = {name: (found[name], e, root / "outputs" / name / "copasi") for name, e in by_name.items() if name in found}
-    copasi_runs = dict(zip(jobs, Engine(isolated=True).map(copasi.sedml_job, list(jobs.values()), "COPASI SED-ML")))
+    jobs = {name: (copasi.run_sedml, (found[name], e, root / "outputs" / name / "copasi"))
+            for name, e in by_name.items() if name in found}
+    copasi_runs = dict(zip(jobs, Engine(isolated=True).map(copasi.returning_errors, list(jobs.values()), "COPASI SED-ML")))
     rows = []
     for name, experiment in by_name.items():
         path = found.get(name)

@@ -4,7 +4,7 @@ COPASI's import of an L3V2 file whose model history is vCard4 can crash, so COPA
 copy whose history libsbml rewrites as vCard3. Paths given to COPASI are absolute.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import libsbml
@@ -179,19 +179,17 @@ class CopasiSimulator:
         self.close()
 
 
-def experiment_job(job: tuple[Path, Experiment]) -> pd.DataFrame | MyokineError:
-    """An experiment run by COPASI on an SBML file, for a worker process: its frame, or the error."""
-    try:
-        with CopasiSimulator(job[0]) as simulator:
-            return simulator.run_experiment(job[1])
-    except MyokineError as error:
-        return error
+def run_experiment(sbml_path: Path, experiment: Experiment) -> pd.DataFrame:
+    """The experiment run by a COPASI simulator of its own on an SBML file."""
+    with CopasiSimulator(sbml_path) as simulator:
+        return simulator.run_experiment(experiment)
 
 
-def sedml_job(job: tuple[Path, Experiment, Path]) -> pd.DataFrame | MyokineError:
-    """``run_sedml`` for a worker process: its frame, or the error it raised."""
+def returning_errors(job: tuple[Callable, tuple]) -> object:
+    """``function(*args)`` for a worker process: its result, or the ``MyokineError`` it raised."""
+    function, args = job
     try:
-        return run_sedml(*job)
+        return function(*args)
     except MyokineError as error:
         return error
 

@@ -9,13 +9,14 @@ sensitivity indices refer to relative (fold) changes of those parameters.
 
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import libsbml
 
 from myokine.errors import InputError
-from myokine.estimates import read_estimates
+from myokine.estimates import Estimate, read_estimates
 from myokine.paths import SBML_PATH
 from myokine.provenance import note_text, parse_tag
 from myokine.simulator import is_settable
@@ -43,15 +44,15 @@ class Uncertain:
 
 
 def uncertain_parameters(
-    sbml_path: Path = SBML_PATH, uncertainty: Path = UNCERTAINTY
+    sbml_path: Path = SBML_PATH, uncertainty: Path = UNCERTAINTY, estimates: Mapping[str, Estimate] | None = None
 ) -> list[Uncertain]:
-    """Every estimated parameter with its interval, every assumed one with its fold range, plus
-    the overrides, in model order."""
+    """Every estimated parameter with its interval (``estimates``: the adopted ones by default),
+    every assumed one with its fold range, plus the overrides, in model order."""
     config = tomllib.loads(uncertainty.read_text(encoding="utf-8"))
     fold = float(config["default"]["fold"])
     overrides = config.get("overrides", {})
     model = libsbml.readSBMLFromFile(str(sbml_path)).getModel()
-    estimates = read_estimates()
+    estimates = read_estimates() if estimates is None else estimates
     settable = {p.getId(): p for p in model.getListOfParameters() if is_settable(model, p)}
     unknown = sorted(set(overrides) - set(settable))
     if unknown:

@@ -55,7 +55,6 @@ def test_the_band_envelopes_every_member(simulator, experiments):
     pd.testing.assert_frame_equal(low[["condition", "time"]], runs[0][["condition", "time"]])
 
 
-
 def test_the_report_lists_the_estimates_with_their_intervals():
     estimate = Estimate("K_camk", 200, 125.5, 80.2, 190, "identifiable", "data/petab/problem.yaml")
     lines = estimates_markdown({"K_camk": estimate})

@@ -1,6 +1,8 @@
 """Sensitivity analysis: the ensemble path against known indices, finite differences, seeds,
 a Dask cluster, and failing samples (tests/faults/test_transactions.py)."""
 
+import shutil
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,10 +14,11 @@ from analysis.sensitivity.ensemble import ModelOutputs, run_ensemble
 from analysis.sensitivity.outputs import OUTPUTS, compute_outputs
 from analysis.sensitivity.parameters import uncertain_parameters
 from analysis.sensitivity.methods import Settings, local, morris, screen
-from myokine.estimates import read_estimates
+from myokine.build import build
+from myokine.estimates import COLUMNS, read_estimates
 from myokine.parallel import Engine
 from myokine.simulator import Simulator
-from myokine.paths import SBML_PATH
+from myokine.paths import MODELS_DIR, SBML_PATH
 
 TWO = Engine(workers=2)
 QUIET = Settings(TWO, seed=7)
@@ -35,8 +38,18 @@ def test_every_assumed_parameter_is_uncertain_within_a_range(parameters):
     for p in parameters.values():
         assert p.low <= p.value <= p.high and p.low < p.high and p.why
     assert parameters["K_stress"].scale == "linear" and parameters["k_il6_clearance"].low == 0.29
-    for name, estimate in read_estimates().items():  # estimated: over the 95 % interval
-        assert (parameters[name].low, parameters[name].high) == (estimate.ci_low, estimate.ci_high)
+
+
+def test_an_estimated_parameter_varies_over_its_interval(tmp_path):
+    models = tmp_path / "models"
+    shutil.copytree(MODELS_DIR, models, ignore=shutil.ignore_patterns("sbml", "estimates.tsv", "ensemble.tsv"))
+    pd.DataFrame([("K_camk", 200, 125, 117.4, 1146, "identifiable", "p"), ("n_camk", 2, 4, 2.2, 4, "practically", "p")],
+                 columns=COLUMNS).to_csv(models / "estimates.tsv", sep="\t", index=False)
+    sbml = build(models, tmp_path / "estimated.xml")
+    parameters = {p.name: p for p in uncertain_parameters(sbml, estimates=read_estimates(models / "estimates.tsv"))}
+    assert (parameters["K_camk"].low, parameters["K_camk"].high, parameters["K_camk"].scale) == (117.4, 1146, "log")
+    assert (parameters["n_camk"].low, parameters["n_camk"].high, parameters["n_camk"].scale) == (2.2, 4, "linear")
+    assert parameters["K_camk"].value == 125 and "estimated" in parameters["K_camk"].why
 
 
 def test_ensemble_recovers_the_sobol_indices_of_ishigami():
