@@ -14,6 +14,10 @@ objective) fully support. Only calibration experiments and calibration measureme
   an unspecified +-, or a quarter of a reported range or span), in log10 units for log-normal
   observables; where none is reported, an assumed 0.15 log10 units (a factor of 1.4) or 20
   percentage points.
+- Qualitative checks that a value stays at or returns to rest (``unchanged``, ``returns``) enter
+  as pseudo-measurements of the fold of rest: 1 at the end of the check's window or at its time,
+  with the check's tolerance as two standard errors (log10(1 + tolerance) / 2). Their datasetId
+  starts with ``check_``; they are statements of the papers, not numbers read from them.
 - Parameters: every parameter tagged ``Assumed:`` (not ``scale only``) or ``Estimated`` is
   estimated on log10 scale within a factor of 10 of its source value, or on linear scale within
   its physiological range in analysis/sensitivity/uncertainty.toml. The source value of an
@@ -29,6 +33,7 @@ import libsbml
 import pandas as pd
 
 from myokine.estimates import read_estimates
+from myokine.evidence import Check
 from myokine.experiments import Experiment, list_experiments
 from myokine.fileio import write_text_atomically
 from myokine.interface import OBSERVABLES
@@ -48,25 +53,29 @@ def condition_id(experiment: Experiment, condition: str) -> str:
     return f"{experiment.name}__{condition}"
 
 
-def observable_id(measurement: Measurement) -> str:
+def observable_id(observable: str, transformation: str) -> str:
     """``obs_<observable>`` plus ``_fold`` or ``_percent``; a fold of an observable that is
     itself a fold of rest is the observable."""
-    suffix = SUFFIX[measurement.transformation]
-    if suffix == "_fold" and OBSERVABLES[measurement.observable].rest == "1":
+    suffix = SUFFIX[transformation]
+    if suffix == "_fold" and OBSERVABLES[observable].rest == "1":
         suffix = ""
-    return f"obs_{measurement.observable}{suffix}"
+    return f"obs_{observable}{suffix}"
 
 
-def _formula(measurement: Measurement) -> tuple[str, str]:
-    """The observable formula and its transformation (log10 or lin)."""
-    rest = f"({OBSERVABLES[measurement.observable].rest})"
-    if measurement.transformation == "fold_of_baseline" and rest == "(1)":
-        return measurement.observable, "log10"
-    if measurement.transformation == "fold_of_baseline":
-        return f"{measurement.observable} / {rest}", "log10"
-    if measurement.transformation in ("percent_change", "percent_effect"):
-        return f"100 * ({measurement.observable} / {rest} - 1)", "lin"
-    return measurement.observable, "log10"
+def observable_row(observable: str, transformation: str) -> dict[str, str]:
+    """The observable table's row: formula and transformation (log10 or lin)."""
+    rest = f"({OBSERVABLES[observable].rest})"
+    if transformation == "fold_of_baseline" and rest == "(1)":
+        formula, scale = observable, "log10"
+    elif transformation == "fold_of_baseline":
+        formula, scale = f"{observable} / {rest}", "log10"
+    elif transformation in ("percent_change", "percent_effect"):
+        formula, scale = f"100 * ({observable} / {rest} - 1)", "lin"
+    else:
+        formula, scale = observable, "log10"
+    obs = observable_id(observable, transformation)
+    return {"observableId": obs, "observableName": f"{observable} ({transformation})", "observableFormula": formula,
+            "observableTransformation": scale, "noiseFormula": f"noiseParameter1_{obs}", "noiseDistribution": "normal"}
 
 
 def standard_error(measurement: Measurement, scale: str) -> float | None:
@@ -99,11 +108,9 @@ def build_tables(experiments: list[Experiment], sbml_path: Path = SBML_PATH) -> 
             measurement = measurements[link.measurement]
             if measurement.role != "calibration" or measurement.statistic == "lower_bound" or link.statistic == "max":
                 continue
-            formula, scale = _formula(measurement)
-            obs = observable_id(measurement)
-            observables[obs] = {"observableId": obs, "observableName": f"{measurement.observable} ({measurement.transformation})",
-                                "observableFormula": formula, "observableTransformation": scale,
-                                "noiseFormula": f"noiseParameter1_{obs}", "noiseDistribution": "normal"}
+            observable = observable_row(measurement.observable, measurement.transformation)
+            obs, scale = observable["observableId"], observable["observableTransformation"]
+            observables[obs] = observable
             if link.window is not None:
                 time = sum(link.window) / 2
             else:
@@ -112,6 +119,11 @@ def build_tables(experiments: list[Experiment], sbml_path: Path = SBML_PATH) -> 
             rows.append({"observableId": obs, "simulationConditionId": condition_id(experiment, link.condition),
                          "measurement": measurement.central, "time": experiment.clock_start(link.condition, defaults) + time,
                          "noiseParameters": ASSUMED_ERROR[scale] if error is None else error, "datasetId": measurement.id})
+        for check in experiment.checks:
+            if check.role == "calibration" and check.kind in ("unchanged", "returns"):
+                observable = observable_row(check.observable, "fold_of_baseline")
+                observables[observable["observableId"]] = observable
+                rows.append(_pseudo_measurement(experiment, check, observable["observableId"], defaults))
     measured = {row["simulationConditionId"] for row in rows}
     condition_table = pd.DataFrame([c for c in conditions if c["conditionId"] in measured])
     condition_table = condition_table.fillna({c: defaults[c] for c in condition_table.columns if c in defaults})
@@ -121,6 +133,15 @@ def build_tables(experiments: list[Experiment], sbml_path: Path = SBML_PATH) -> 
         "measurements": pd.DataFrame(rows),
         "parameters": _parameter_table(model),
     }
+
+
+def _pseudo_measurement(experiment: Experiment, check: Check, obs: str, defaults: dict[str, float]) -> dict:
+    """A check that a value stays at or returns to rest, as a fold-of-rest measurement of 1."""
+    time = check.window[1] if check.kind == "unchanged" else check.time
+    return {"observableId": obs, "simulationConditionId": condition_id(experiment, check.condition), "measurement": 1.0,
+            "time": experiment.clock_start(check.condition, defaults) + time,
+            "noiseParameters": math.log10(1 + check.tolerance) / 2,
+            "datasetId": f"check_{experiment.name}_{check.item}_{check.observable}"}
 
 
 def _parameter_table(model: libsbml.Model) -> pd.DataFrame:

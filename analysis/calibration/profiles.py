@@ -8,6 +8,11 @@ parameter is *identifiable* when its profile crosses the threshold on both sides
 bounds; *practically non-identifiable* when it does not on at least one side; *structurally
 non-identifiable* when its profile is flat (the ratio never drops by 1 %).
 
+A parameter that is not identifiable is then fixed at its best fit (the data push it to a bound of
+its physiological range or leave it free) and the identifiable ones are profiled again with it
+fixed; their intervals and the ensemble come from this second round, the fixed parameters keep
+the one-sided interval of the first and say ``fixed`` in their class.
+
 The vectors where each profile leaves the interval (interpolated between profile points, like
 the interval's ends) and the best fit are the ensemble whose simulations give the prediction
 bands: the profile-wise envelope of the predictions.
@@ -58,8 +63,9 @@ def _at_threshold(vectors: np.ndarray, ratios: np.ndarray, inside: int, outside:
 
 
 def intervals(result, problem) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per estimated parameter: its 95 % interval and class; and the ensemble: the best fit and
-    the vectors at both ends of every interval, in the parameters' own units (one row each)."""
+    """Per free parameter: its 95 % interval and class (from the last profiles); and the
+    ensemble: the best fit and the vectors at both ends of every interval, in the parameters' own
+    units (one row each)."""
     from pypesto.profile import calculate_approximate_ci, chi2_quantile_to_ratio
 
     threshold = chi2_quantile_to_ratio(CONFIDENCE)
@@ -69,7 +75,7 @@ def intervals(result, problem) -> tuple[pd.DataFrame, pd.DataFrame]:
     best = result.optimize_result.list[0].x[free]
     rows, ensemble = [], [("best", best)]
     for position, (name, scale) in enumerate(zip(names, scales)):
-        path = result.profile_result.list[0][free[position]]
+        path = result.profile_result.list[-1][free[position]]
         order = np.argsort(path.x_path[free[position]])
         xs, ratios, vectors = path.x_path[free[position]][order], path.ratio_path[order], path.x_path[free][:, order]
         low, high = calculate_approximate_ci(xs, ratios, threshold)
@@ -89,3 +95,21 @@ def intervals(result, problem) -> tuple[pd.DataFrame, pd.DataFrame]:
     members = pd.DataFrame([{"member": label, **{n: float(_unscaled(v, s)) for n, v, s in zip(names, vector, scales)}}
                             for label, vector in ensemble])
     return pd.DataFrame(rows), members
+
+
+def identify(problem, result, petab_problem, engine, iterations: int):
+    """Profiles of every estimated parameter; then the ones that are not identifiable fixed at
+    their best fit in ``problem`` (pyPESTO's) and the others profiled again. Returns the result,
+    every estimated parameter's interval and class, and the ensemble."""
+    result = profile(problem, result, engine, iterations)
+    first, first_members = intervals(result, petab_problem)
+    fixed = first.loc[first["identifiability"] != "identifiable", "parameter"].tolist()
+    indices = [problem.x_names.index(name) for name in fixed]
+    problem.fix_parameters(indices, result.optimize_result.list[0].x[indices])
+    if len(fixed) < len(first):
+        result = profile(problem, result, engine, iterations)
+    table, members = intervals(result, petab_problem)
+    rows = first[first["parameter"].isin(fixed)].assign(
+        identifiability=lambda frame: frame["identifiability"] + ", fixed at the best fit")
+    best = first_members.iloc[0]
+    return result, pd.concat([table, rows], ignore_index=True), members.assign(**{name: best[name] for name in fixed})

@@ -1,12 +1,13 @@
 """The calibration's code path on a small problem: it recovers parameters from data the model
-itself generated, profiles them, and the screen picks parameters the data inform."""
+itself generated, profiles them, fixes the one the data do not inform, and the screen picks
+parameters the data inform."""
 
 import pandas as pd
 import pytest
 
 from analysis.calibration.fit import choose, estimates, information_criteria, optimize, traces, with_estimated
 from analysis.calibration.objective import petab_problem, pypesto_problem, runner_simulations
-from analysis.calibration.profiles import intervals, profile
+from analysis.calibration.profiles import identify
 from myokine.parallel import Engine
 from tests.helpers import in_a_fresh_process
 
@@ -34,24 +35,28 @@ def fit_recovers_parameters_from_synthetic_data():
         "observableId": "obs_AMPK_activity_fold", "simulationConditionId": CONDITION, "measurement": 0.0,
         "time": TIMES, "noiseParameters": 0.01, "datasetId": "synthetic"})
     problem.measurement_df["measurement"] = runner_simulations(problem, truth)["simulation"].to_numpy()
-    fitted = pypesto_problem("amici", with_estimated(problem, list(truth)))
+    uninformed = "k_neurogenesis"  # a brain parameter: no effect on muscle AMPK
+    fitted = pypesto_problem("amici", with_estimated(problem, [*truth, uninformed]))
     result = optimize(fitted, starts=3, seed=1, iterations=100, engine=Engine(workers=1))
     found = estimates(result, problem).set_index("parameter")["value"]
-    assert found.to_dict() == pytest.approx(truth, rel=1e-3)
+    assert found[list(truth)].to_dict() == pytest.approx(truth, rel=1e-3)
     trace = traces(result)
     assert sorted(trace["start"].unique()) == sorted(start.id for start in result.optimize_result.list)
     assert trace["nllh"].min() == pytest.approx(result.optimize_result.list[0].fval)
     criteria = information_criteria(result, problem).set_index("fit")
-    assert criteria.loc["best fit", "parameters"] == 2 and criteria.loc["source values", "parameters"] == 0
+    assert criteria.loc["best fit", "parameters"] == 3 and criteria.loc["source values", "parameters"] == 0
     assert criteria.loc["best fit", "AIC"] < criteria.loc["source values", "AIC"]
-    # the profiles: both parameters identifiable, their 95 % intervals around the truth and
-    # narrow (1 % noise on six points), and the ensemble at both ends of each interval
-    result = profile(fitted, result, Engine(workers=1), iterations=50)
-    table, ensemble = intervals(result, problem)
+    # the profiles: the uninformed parameter flat and fixed at its best fit, the other two
+    # identifiable, their 95 % intervals around the truth and narrow (1 % noise on six points),
+    # and the ensemble at both ends of each of their intervals
+    result, table, ensemble = identify(fitted, result, problem, Engine(workers=1), iterations=50)
     table = table.set_index("parameter")
-    assert (table["identifiability"] == "identifiable").all()
+    assert table.loc[uninformed, "identifiability"] == "structurally non-identifiable, fixed at the best fit"
+    assert [result.problem.x_names[i] for i in result.problem.x_free_indices] == list(truth)
     for name, value in truth.items():
+        assert table.loc[name, "identifiability"] == "identifiable"
         assert table.loc[name, "ci_low"] < value < table.loc[name, "ci_high"] < 1.5 * table.loc[name, "ci_low"]
     assert list(ensemble["member"]) == ["best", "amp_gain low", "amp_gain high", "k_ampk_off low", "k_ampk_off high"]
     assert ensemble.loc[1, "amp_gain"] == pytest.approx(table.loc["amp_gain", "ci_low"], rel=1e-9)
     assert ensemble.loc[4, "k_ampk_off"] == pytest.approx(table.loc["k_ampk_off", "ci_high"], rel=1e-9)
+    assert (ensemble[uninformed] == found[uninformed]).all()

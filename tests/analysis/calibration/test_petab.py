@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.calibration.petab_problem import PETAB_DIR, write_problem
+from myokine.experiments import list_experiments
 from myokine.measurements import read_measurements
 from tests.helpers import in_a_fresh_process
 
@@ -29,11 +30,22 @@ def test_petablint_passes():
     assert run.returncode == 0, run.stdout + run.stderr
 
 
-def test_only_calibration_measurements_enter():
+def test_only_calibration_measurements_and_checks_enter():
     measurements = read_measurements()
+    checks = {f"check_{e.name}_{c.item}_{c.observable}": c for e in list_experiments() for c in e.checks}
     rows = pd.read_csv(PETAB_DIR / "measurements.tsv", sep="\t")
-    assert len(rows) > 10
-    assert {measurements[m].role for m in rows["datasetId"]} == {"calibration"}
+    pseudo = rows["datasetId"].str.startswith("check_")
+    assert (~pseudo).sum() > 10
+    assert {measurements[m].role for m in rows.loc[~pseudo, "datasetId"]} == {"calibration"}
+    assert {checks[d].role for d in rows.loc[pseudo, "datasetId"]} == {"calibration"}
+
+
+def test_no_ampk_rise_at_50_percent_enters_as_a_pseudo_measurement():
+    rows = pd.read_csv(PETAB_DIR / "measurements.tsv", sep="\t").set_index("datasetId")
+    row = rows.loc["check_wojtaszewski2000_ampk_C5b_AMPK_activity_fold"]
+    assert row["simulationConditionId"] == "wojtaszewski2000_ampk__intensity_50"
+    assert (row["observableId"], row["measurement"], row["time"]) == ("obs_AMPK_activity_fold", 1.0, 60 + 90)
+    assert row["noiseParameters"] == pytest.approx(np.log10(1.25) / 2)
 
 
 @pytest.mark.amici
