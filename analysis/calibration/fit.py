@@ -135,23 +135,25 @@ def information_criteria(result, problem) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def calibrate(out_dir: Path, settings: Settings, engine: Engine, force: bool = False) -> list[Path]:
-    """Screen, fit, profile, and write the results into ``out_dir`` (all files or none)."""
+def calibrate(out_dir: Path, settings: Settings, engine: Engine, force: bool = False, problem=None) -> list[Path]:
+    """Screen, fit, profile, and write the results into ``out_dir`` (all files or none); the
+    PEtab ``problem`` is the project's unless given."""
     import pypesto.store
     import pypesto.visualize
 
-    problem = petab_problem()
+    problem = problem or petab_problem()
     screened = screen(problem)
     names = choose(screened, settings.max_parameters)
     fitted = pypesto_problem("amici", with_estimated(problem, names))
     result = optimize(fitted, settings.starts, settings.seed, settings.iterations, engine)
+    criteria = information_criteria(result, problem)  # before identify() fixes parameters
     result, table, ensemble = identify(fitted, result, problem, engine, settings.profile_iterations)
     with output_folder(out_dir, force) as staging:
         write_csv(screened, staging / "screen.csv")
         adopted = estimates(result, problem).merge(table).assign(problem=PROBLEM)
         write_csv(adopted[list(ESTIMATE_COLUMNS)], staging / "estimates.tsv", "\t")
         write_csv(ensemble, staging / "ensemble.tsv", "\t")
-        write_csv(information_criteria(result, problem), staging / "information_criteria.csv")
+        write_csv(criteria, staging / "information_criteria.csv")
         write_csv(traces(result), staging / "traces.csv")
         pypesto.store.write_result(result, str(staging / "calibration.hdf5"), overwrite=True)
         pypesto.visualize.waterfall(result).get_figure().savefig(staging / "waterfall.png", dpi=100)

@@ -2,12 +2,18 @@
 itself generated, profiles them, fixes the one the data do not inform, and the screen picks
 parameters the data inform."""
 
+import tempfile
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from analysis.calibration.fit import choose, estimates, information_criteria, optimize, traces, with_estimated
+from analysis.calibration.fit import (
+    Settings, calibrate, choose, estimates, information_criteria, optimize, traces, with_estimated,
+)
 from analysis.calibration.objective import petab_problem, pypesto_problem, runner_simulations
 from analysis.calibration.profiles import identify
+from myokine.estimates import COLUMNS as ESTIMATE_COLUMNS
 from myokine.parallel import Engine
 from tests.helpers import in_a_fresh_process
 
@@ -27,7 +33,9 @@ def test_fit_recovers_parameters_from_synthetic_data():
     in_a_fresh_process(fit_recovers_parameters_from_synthetic_data)
 
 
-def fit_recovers_parameters_from_synthetic_data():
+def synthetic_problem():
+    """The PEtab problem with AMPK data (1 % noise) that the model made with two parameters
+    changed; the problem and those two parameters' true values."""
     problem = petab_problem()
     nominal = problem.parameter_df["nominalValue"]
     truth = {"amp_gain": float(nominal["amp_gain"]) * 1.5, "k_ampk_off": float(nominal["k_ampk_off"]) * 0.7}
@@ -35,6 +43,11 @@ def fit_recovers_parameters_from_synthetic_data():
         "observableId": "obs_AMPK_activity_fold", "simulationConditionId": CONDITION, "measurement": 0.0,
         "time": TIMES, "noiseParameters": 0.01, "datasetId": "synthetic"})
     problem.measurement_df["measurement"] = runner_simulations(problem, truth)["simulation"].to_numpy()
+    return problem, truth
+
+
+def fit_recovers_parameters_from_synthetic_data():
+    problem, truth = synthetic_problem()
     uninformed = "k_neurogenesis"  # a brain parameter: no effect on muscle AMPK
     fitted = pypesto_problem("amici", with_estimated(problem, [*truth, uninformed]))
     result = optimize(fitted, starts=3, seed=1, iterations=100, engine=Engine(workers=1))
@@ -60,3 +73,27 @@ def fit_recovers_parameters_from_synthetic_data():
     assert ensemble.loc[1, "amp_gain"] == pytest.approx(table.loc["amp_gain", "ci_low"], rel=1e-9)
     assert ensemble.loc[4, "k_ampk_off"] == pytest.approx(table.loc["k_ampk_off", "ci_high"], rel=1e-9)
     assert (ensemble[uninformed] == found[uninformed]).all()
+
+
+@pytest.mark.amici
+def test_calibrate_writes_every_result():
+    in_a_fresh_process(calibrate_writes_every_result)
+
+
+def calibrate_writes_every_result():
+    with tempfile.TemporaryDirectory() as folder:
+        check_calibrate_writes_every_result(Path(folder) / "calibration")
+
+
+def check_calibrate_writes_every_result(out: Path):
+    problem, _ = synthetic_problem()
+    settings = Settings(starts=2, seed=1, max_parameters=2, iterations=20, profile_iterations=10)
+    written = calibrate(out, settings, Engine(workers=1), problem=problem)
+    assert {path.name for path in written} == {
+        "screen.csv", "estimates.tsv", "ensemble.tsv", "information_criteria.csv", "traces.csv", "calibration.hdf5",
+        "waterfall.png", "profiles.png"}
+    estimates = pd.read_csv(out / "estimates.tsv", sep="\t")
+    assert list(estimates.columns) == list(ESTIMATE_COLUMNS) and len(estimates) == 2
+    criteria = pd.read_csv(out / "information_criteria.csv").set_index("fit")
+    assert criteria.loc["best fit", "parameters"] == 2 and criteria.loc["best fit", "nllh"] < criteria.loc["source values", "nllh"]
+    assert set(pd.read_csv(out / "ensemble.tsv", sep="\t").columns) == {"member", *estimates["parameter"]}
