@@ -5,6 +5,7 @@
 """
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -27,16 +28,23 @@ class Cli:
 
     def run(self, *args: str, timeout: float = 120, **options) -> subprocess.CompletedProcess:
         options = {"env": self.env(), "cwd": self.cwd, **options}
-        return subprocess.run([sys.executable, "-m", "myokine.cli", *args], capture_output=True, text=True,
-                              timeout=timeout, **options)
+        return subprocess.run([sys.executable, "-m", "myokine.cli", *args], capture_output=True,
+                              encoding="utf-8", timeout=timeout, **options)
 
     def start(self, *args: str, **options) -> subprocess.Popen:
-        options = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, **options}
+        """Start a command as from a terminal: Ctrl-C is not ignored, as it is when the tests
+        themselves run as a shell's background job."""
+        options = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "encoding": "utf-8",
+                   "preexec_fn": _ctrl_c_default, **options}
         return subprocess.Popen([sys.executable, "-m", "myokine.cli", *args], cwd=self.cwd, env=self.env(), **options)
 
     def leftovers(self) -> list[str]:
         """What the subprocesses left in their temporary folder."""
         return sorted(path.name for path in self.tmp.iterdir())
+
+
+def _ctrl_c_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for(condition: Callable[[], object], process: subprocess.Popen, timeout: float = 60) -> None:
