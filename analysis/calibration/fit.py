@@ -3,15 +3,16 @@
 The starts run on the project's parallel engine (serial, local processes or a Dask cluster). The
 parameters to estimate are the assumed parameters the data inform most (``selection``), at most
 ``max_parameters`` of them; ties in the screen (parameters that act only through a product) keep
-the first. The best fit is then profiled; parameters that are not identifiable are fixed at their
-best fit and the others profiled again (``profiles``). Results: the estimates with their 95 %
+the first, and a chosen parameter brings the ones the settings fit ``together`` with it. The best
+fit is then profiled; parameters that are not identifiable are fixed at their best fit and the
+others profiled again (``profiles``). Results: the estimates with their 95 %
 intervals and identifiability (``estimates.tsv``, the table the released model adopts), the
 ensemble behind the prediction bands, AIC and BIC at the source values and at the best fit,
 the optimiser traces, pyPESTO's HDF5 file (starts and profiles), a waterfall and a profile plot.
 """
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cloudpickle
@@ -46,14 +47,17 @@ class Settings:
     max_parameters: int
     iterations: int
     profile_iterations: int
+    together: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: Path = SETTINGS) -> "Settings":
         return cls(**tomllib.loads(path.read_text(encoding="utf-8")))
 
 
-def choose(screened: pd.DataFrame, max_parameters: int) -> list[str]:
-    """The most informed parameters, one per tie of information."""
+def choose(screened: pd.DataFrame, max_parameters: int,
+           together: dict[str, list[str]] | None = None) -> list[str]:
+    """The most informed parameters, one per tie of information, each followed by the parameters
+    fitted ``together`` with it."""
     chosen, seen = [], []
     for row in screened[screened["estimated"]].itertuples():
         if not any(abs(row.information - other) <= 1e-6 * other for other in seen):
@@ -61,7 +65,8 @@ def choose(screened: pd.DataFrame, max_parameters: int) -> list[str]:
             seen.append(row.information)
         if len(chosen) == max_parameters:
             break
-    return chosen
+    partners = [partner for name in chosen for partner in (together or {}).get(name, [])]
+    return chosen + [name for name in dict.fromkeys(partners) if name not in chosen]
 
 
 def with_estimated(problem, names: list[str]):
@@ -143,7 +148,7 @@ def calibrate(out_dir: Path, settings: Settings, engine: Engine, force: bool = F
 
     problem = problem or petab_problem()
     screened = screen(problem)
-    names = choose(screened, settings.max_parameters)
+    names = choose(screened, settings.max_parameters, settings.together)
     fitted = pypesto_problem("amici", with_estimated(problem, names))
     result = optimize(fitted, settings.starts, settings.seed, settings.iterations, engine)
     criteria = information_criteria(result, problem)  # before identify() fixes parameters

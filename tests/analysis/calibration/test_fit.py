@@ -28,6 +28,14 @@ def test_choose_keeps_one_parameter_per_tie_and_respects_the_cap():
     assert choose(screened, 1) == ["a"]
 
 
+def test_choose_adds_the_parameters_fitted_together_with_a_chosen_one():
+    screened = pd.DataFrame({"parameter": ["a", "b", "c"], "information": [5.0, 4.0, 0.5],
+                             "estimated": [True, True, False]})
+    assert choose(screened, 1, {"a": ["c", "b"], "b": ["a"]}) == ["a", "c", "b"]
+    assert choose(screened, 2, {"b": ["a", "c"]}) == ["a", "b", "c"]
+    assert choose(screened, 8, {"z": ["c"]}) == ["a", "b"]
+
+
 @pytest.mark.amici
 def test_fit_recovers_parameters_from_synthetic_data():
     in_a_fresh_process(fit_recovers_parameters_from_synthetic_data)
