@@ -6,6 +6,7 @@ import pytest
 from tests.helpers import schedule
 from myokine.experiments import TimeGrid, load_experiment
 from myokine.paths import SIMULATIONS_DIR
+from myokine.simulator import ABSOLUTE_TOLERANCE
 
 ACUTE = load_experiment(SIMULATIONS_DIR / "acute_bout.toml")
 PROTOCOL_STATE = ["exercising", "bouts_started", "infusing"]  # the schedule's flags and counter
@@ -32,10 +33,12 @@ def test_rest_experiment_is_steady(results):
 
 
 def test_no_state_goes_negative_in_any_experiment(results, simulator):
+    """Below zero by more than the integrator's absolute tolerance (a state held at 0 by events,
+    such as the exercising flag, is interpolated to within about 1e-31 of it)."""
     signed = {"Glycogen_change"}  # glycogen's change since t = 0; glycogen_fraction is checked instead
     for name, frame in results.items():
         states = frame[[s for s in simulator.species if s not in signed] + ["glycogen_fraction"]]
-        assert (states.to_numpy() >= 0).all(), f"{name}: negative {states.min().idxmin()}"
+        assert (states.to_numpy() >= -ABSOLUTE_TOLERANCE).all(), f"{name}: negative {states.min().idxmin()}"
 
 
 def test_il6_rises_during_a_bout_and_returns_toward_rest(results, experiments):
