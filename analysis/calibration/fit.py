@@ -2,8 +2,8 @@
 
 The starts run on the project's parallel engine (serial, local processes or a Dask cluster). The
 parameters to estimate are the assumed parameters the data inform most (``selection``), at most
-``max_parameters`` of them; ties in the screen (parameters that act only through a product) keep
-the first, and a chosen parameter brings the ones the settings fit ``together`` with it. The best
+``max_parameters`` of them; of parameters tied in the screen (acting on the data only through a
+product) the one that moves the fewest other outputs is kept, and a chosen parameter brings the ones the settings fit ``together`` with it. The best
 fit is then profiled; parameters that are not identifiable are fixed at their best fit and the
 others profiled again (``profiles``). Results: the estimates with their 95 %
 intervals and identifiability (``estimates.tsv``, the table the released model adopts), the
@@ -56,15 +56,15 @@ class Settings:
 
 def choose(screened: pd.DataFrame, max_parameters: int,
            together: dict[str, list[str]] | None = None) -> list[str]:
-    """The most informed parameters, one per tie of information, each followed by the parameters
-    fitted ``together`` with it."""
-    chosen, seen = [], []
+    """The most informed parameters, one per tie of information (the one that moves the fewest
+    other outputs, its ``reach``), each followed by the parameters fitted ``together`` with it."""
+    ties: list[list] = []  # the screen is sorted by information: tied parameters are adjacent
     for row in screened[screened["estimated"]].itertuples():
-        if not any(abs(row.information - other) <= 1e-6 * other for other in seen):
-            chosen.append(row.parameter)
-            seen.append(row.information)
-        if len(chosen) == max_parameters:
-            break
+        if ties and abs(row.information - ties[-1][0].information) <= 1e-6 * ties[-1][0].information:
+            ties[-1].append(row)
+        else:
+            ties.append([row])
+    chosen = [min(tie, key=lambda row: getattr(row, "reach", 0)).parameter for tie in ties[:max_parameters]]
     partners = [partner for name in chosen for partner in (together or {}).get(name, [])]
     return chosen + [name for name in dict.fromkeys(partners) if name not in chosen]
 

@@ -28,6 +28,13 @@ def test_choose_keeps_one_parameter_per_tie_and_respects_the_cap():
     assert choose(screened, 1) == ["a"]
 
 
+def test_choose_keeps_of_a_tie_the_parameter_that_moves_the_fewest_other_outputs():
+    screened = pd.DataFrame({"parameter": ["a", "b", "c", "d"], "information": [5.0, 4.0, 4.0 * (1 + 1e-9), 3.0],
+                             "estimated": True, "reach": [9, 3, 1, 1]})
+    assert choose(screened, 8) == ["a", "c", "d"]
+    assert choose(screened.assign(reach=[9, 1, 1, 1]), 2) == ["a", "b"]
+
+
 def test_choose_adds_the_parameters_fitted_together_with_a_chosen_one():
     screened = pd.DataFrame({"parameter": ["a", "b", "c"], "information": [5.0, 4.0, 0.5],
                              "estimated": [True, True, False]})
