@@ -40,15 +40,15 @@ def screen(problem=None, candidates: list[str] | None = None) -> pd.DataFrame:
     sigma = base["noiseParameters"].astype(float).to_numpy()
     reference = _transformed(base, problem)
     bout, observables = load_experiment(SIMULATIONS_DIR / "acute_bout.toml"), list(OBSERVABLES)
-    bout_base_values = problem.parameter_df["nominalValue"].astype(float).to_dict()
-    bout_base = simulate(bout, bout_base_values)[observables]
+    nominal = parameters["nominalValue"].astype(float).to_dict()
+    bout_base = simulate(bout, nominal)[observables]
     rows = []
     for name in candidates:
         value = float(parameters.loc[name, "nominalValue"])
         shifted = _transformed(runner_simulations(problem, {name: value * (1 + STEP)}), problem)
         shift = np.abs(shifted - reference) / sigma / math.log(1 + STEP)
         worst = int(np.argmax(shift))
-        bout_shifted = simulate(bout, bout_base_values | {name: value * (1 + STEP)})[observables]
+        bout_shifted = simulate(bout, nominal | {name: value * (1 + STEP)})[observables]
         moved = (bout_shifted - bout_base).abs().max() > MOVED * bout_base.abs().max()
         rows.append({"parameter": name, "information": float(shift[worst]),
                      "measurement": base["datasetId"].iloc[worst], "estimated": bool(shift[worst] >= THRESHOLD),
