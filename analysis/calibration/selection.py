@@ -32,7 +32,8 @@ def _transformed(simulations: pd.DataFrame, problem) -> np.ndarray:
 
 
 def screen(problem=None, candidates: list[str] | None = None) -> pd.DataFrame:
-    """One row per candidate parameter: its largest shift (noise units per e-fold) and where."""
+    """One row per candidate parameter: its largest shift (noise units per e-fold), where, and its
+    reach."""
     problem = problem or petab_problem()
     parameters = problem.parameter_df
     candidates = candidates or list(parameters.index)
@@ -44,11 +45,11 @@ def screen(problem=None, candidates: list[str] | None = None) -> pd.DataFrame:
     bout_base = simulate(bout, nominal)[observables]
     rows = []
     for name in candidates:
-        value = float(parameters.loc[name, "nominalValue"])
-        shifted = _transformed(runner_simulations(problem, {name: value * (1 + STEP)}), problem)
+        change = {name: nominal[name] * (1 + STEP)}
+        shifted = _transformed(runner_simulations(problem, change), problem)
         shift = np.abs(shifted - reference) / sigma / math.log(1 + STEP)
         worst = int(np.argmax(shift))
-        bout_shifted = simulate(bout, nominal | {name: value * (1 + STEP)})[observables]
+        bout_shifted = simulate(bout, nominal | change)[observables]
         moved = (bout_shifted - bout_base).abs().max() > MOVED * bout_base.abs().max()
         rows.append({"parameter": name, "information": float(shift[worst]),
                      "measurement": base["datasetId"].iloc[worst], "estimated": bool(shift[worst] >= THRESHOLD),
