@@ -5,7 +5,7 @@ parameters to estimate are the assumed parameters the data inform most (``select
 ``max_parameters`` of them; of parameters tied in the screen (acting on the data only through a
 product) the one that moves the fewest other outputs is kept, and a chosen parameter brings the
 ones the settings fit ``together`` with it. The best fit is then profiled; parameters that are
-not identifiable are fixed at their best fit and the others profiled again (``profiles``).
+not identifiable are fixed at their best fit (``profiles``).
 Results: the estimates with their 95 % intervals and identifiability (``estimates.tsv``, the
 table the released model adopts), the ensemble behind the prediction bands, AIC and BIC at the
 source values and at the best fit, the optimiser traces, pyPESTO's HDF5 file (starts and

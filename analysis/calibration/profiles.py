@@ -9,13 +9,13 @@ bounds; *practically non-identifiable* when it does not on at least one side; *s
 non-identifiable* when its profile is flat (the ratio never drops by 1 %).
 
 A parameter that is not identifiable is then fixed at its best fit (the data push it to a bound of
-its physiological range or leave it free) and the identifiable ones are profiled again with it
-fixed; their intervals and the ensemble come from this second round, the fixed parameters keep
-the one-sided interval of the first and say ``fixed`` in their class.
+its physiological range or leave it free) and says ``fixed`` in its class. The intervals of the
+identifiable ones come from the same profiles, where the fixed ones were re-optimised at every
+step: they carry the uncertainty of the fixed parameters too.
 
 The vectors where each profile leaves the interval (interpolated between profile points, like
 the interval's ends) and the best fit are the ensemble whose simulations give the prediction
-bands: the profile-wise envelope of the predictions.
+bands: the profile-wise envelope of the predictions, over every estimated parameter's interval.
 """
 
 import numpy as np
@@ -27,12 +27,13 @@ FLAT = 0.99  # a profile whose ratio stays above this is flat
 
 def _steps():
     """Coarser steps than pyPESTO's defaults (a likelihood ratio change of up to 0.3 per step,
-    up to 0.5 log10 units): a profile step costs a local fit of the other parameters (27 s of
-    CPU on average in the released calibration), and the interval's ends are interpolated."""
+    up to 0.5 log10 units, doubling while the ratio stays within that): a profile step costs a
+    local fit of the other parameters (27 s of CPU on average in the last calibration), and the
+    interval's ends are interpolated."""
     from pypesto.profile import ProfileOptions
 
     return ProfileOptions(delta_ratio_max=0.3, default_step_size_absolute=0.1, min_step_size_absolute=0.02,
-                          max_step_size_absolute=0.5)
+                          max_step_size_absolute=0.5, step_size_factor=2.0)
 
 
 def profile(problem, result, engine, iterations: int):
@@ -98,18 +99,13 @@ def intervals(result, problem) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def identify(problem, result, petab_problem, engine, iterations: int):
-    """Profiles of every estimated parameter; then the ones that are not identifiable fixed at
-    their best fit in ``problem`` (pyPESTO's) and the others profiled again. Returns the result,
-    every estimated parameter's interval and class, and the ensemble."""
+    """Profiles of every estimated parameter; the ones that are not identifiable are then fixed
+    at their best fit in ``problem`` (pyPESTO's). Returns the result, every estimated parameter's
+    interval and class, and the ensemble."""
     result = profile(problem, result, engine, iterations)
-    first, first_members = intervals(result, petab_problem)
-    fixed = first.loc[first["identifiability"] != "identifiable", "parameter"].tolist()
-    indices = [problem.x_names.index(name) for name in fixed]
-    problem.fix_parameters(indices, result.optimize_result.list[0].x[indices])
-    if len(fixed) < len(first):
-        result = profile(problem, result, engine, iterations)
     table, members = intervals(result, petab_problem)
-    rows = first[first["parameter"].isin(fixed)].assign(
-        identifiability=lambda frame: frame["identifiability"] + ", fixed at the best fit")
-    best = first_members.iloc[0]
-    return result, pd.concat([table, rows], ignore_index=True), members.assign(**{name: best[name] for name in fixed})
+    fixed = table["identifiability"] != "identifiable"
+    indices = [problem.x_names.index(name) for name in table.loc[fixed, "parameter"]]
+    problem.fix_parameters(indices, result.optimize_result.list[0].x[indices])
+    table.loc[fixed, "identifiability"] += ", fixed at the best fit"
+    return result, table, members
