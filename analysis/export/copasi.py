@@ -17,7 +17,7 @@ from myokine.errors import MyokineError, ToolError
 from myokine.experiments import Experiment, TimeGrid
 from myokine.fileio import write_atomically, write_text_atomically
 from myokine.results import CONDITION, TIME, condition_blocks, run_conditions
-from myokine.simulator import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
+from myokine.simulator import PORTABLE_ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
 
 REPORT_PRECISION = 17
 MAX_INTERNAL_STEPS = 1_000_000
@@ -97,7 +97,7 @@ class CopasiSimulator:
         task.setMethodType(_copasi().CTaskEnum.Method_deterministic)
         method = task.getMethod()
         method.getParameter("Relative Tolerance").setDblValue(RELATIVE_TOLERANCE)
-        method.getParameter("Absolute Tolerance").setDblValue(ABSOLUTE_TOLERANCE)
+        method.getParameter("Absolute Tolerance").setDblValue(PORTABLE_ABSOLUTE_TOLERANCE)
         method.getParameter("Max Internal Steps").setUIntValue(MAX_INTERNAL_STEPS)
         self.task = task
 

@@ -22,7 +22,7 @@ from myokine.errors import InputError, ModelError, ToolError
 from myokine.experiments import Experiment
 from myokine.fileio import write_text_atomically
 from myokine.interface import OBSERVABLE_IDS, OBSERVABLES
-from myokine.simulator import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
+from myokine.simulator import PORTABLE_ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
 
 LEVEL, VERSION = 1, 4
 SBML_NS = "http://www.sbml.org/sbml/level3/version2/core"
@@ -154,7 +154,8 @@ def experiment_sedml(
     _check(simulation.setNumberOfSteps(experiment.grid.intervals), "number of steps")
     algorithm = simulation.createAlgorithm()
     algorithm.setKisaoID(KISAO_CVODE)
-    for kisao, value in ((KISAO_RELATIVE_TOLERANCE, RELATIVE_TOLERANCE), (KISAO_ABSOLUTE_TOLERANCE, ABSOLUTE_TOLERANCE),
+    for kisao, value in ((KISAO_RELATIVE_TOLERANCE, RELATIVE_TOLERANCE),
+                         (KISAO_ABSOLUTE_TOLERANCE, PORTABLE_ABSOLUTE_TOLERANCE),
                          (KISAO_MAX_STEPS, MAX_STEPS)):
         parameter = algorithm.createAlgorithmParameter()
         parameter.setKisaoID(kisao)

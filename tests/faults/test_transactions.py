@@ -84,13 +84,13 @@ def test_failed_samples_are_written_alone_and_the_previous_tables_kept(tmp_path)
     ranges = tmp_path / "ranges.toml"
     ranges.write_text(
         '[default]\nfold = 2.0\n[overrides]\n'
-        'n_stress = { low = 12, high = 1e4, scale = "linear", why = "far too steep: breaks CVODE" }\n'
+        'K_stress = { low = 1e-30, high = 0.65, scale = "log", why = "far too low: the energy stress overflows" }\n'
     )
     old = previous_run(tmp_path / "out", "morris.csv", "morris.png")
     with pytest.raises(FailedSamples, match="Morris samples failed"):
         run("morris", 2, Settings(Engine(workers=2), seed=7, uncertainty=ranges), tmp_path / "out")
     failures = pd.read_csv(tmp_path / "out" / "failures.csv")
-    assert len(failures) > 0 and (failures["n_stress"] > 12).all()
+    assert len(failures) > 0 and (failures["K_stress"] < 1e-19).all()
     assert failures["error"].str.contains("integration failed").all()
     now = contents(tmp_path / "out")
     assert {name: now[name] for name in ("morris.csv", "morris.png")} == {n: old[n] for n in ("morris.csv", "morris.png")}

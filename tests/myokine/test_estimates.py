@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from analysis.calibration.petab_problem import PETAB_DIR
 from myokine.build import build_sbml
 from myokine.errors import MyokineError
-from myokine.estimates import COLUMNS, Estimate, band, ensemble_runs, estimates_markdown
+from myokine.estimates import (COLUMNS, Estimate, band, ensemble_runs, estimates_markdown, read_ensemble,
+                              read_estimates)
 from myokine.figures import draw_band
 from myokine.paths import MODELS_DIR
 from myokine.provenance import note_text, parse_tag
@@ -36,6 +38,20 @@ def test_the_build_writes_an_estimate_with_its_interval_and_source_value(models_
     assert tag.kind == "estimated"
     assert tag.detail == "data/petab/problem.yaml; 95% CI 80.2-190 nM, identifiable"
     assert tag.text.endswith("source value 200 nM.") and "CaMKII" in tag.text
+
+
+def test_the_released_model_carries_every_estimate_of_the_adopted_calibration(sbml_model):
+    estimates = read_estimates()
+    assert estimates, "models/estimates.tsv: the released model is calibrated"
+    best = read_ensemble()[0]
+    bounds = pd.read_csv(PETAB_DIR / "parameters.tsv", sep="\t", index_col="parameterId")
+    for name, estimate in estimates.items():
+        parameter = sbml_model.getParameter(name)
+        assert parameter.getValue() == estimate.value and parse_tag(note_text(parameter)).kind == "estimated"
+        assert best[name] == pytest.approx(estimate.value, rel=1e-9)
+        assert estimate.ci_low <= estimate.value <= estimate.ci_high
+        assert bounds.loc[name, "lowerBound"] <= estimate.value <= bounds.loc[name, "upperBound"]
+        assert bounds.loc[name, "nominalValue"] == estimate.source_value
 
 
 @pytest.mark.parametrize("parameter", ["Ca_rest", "no_such_parameter", "bout_start"])
