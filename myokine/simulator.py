@@ -34,7 +34,7 @@ from myokine.results import TIME, run_conditions
 RELATIVE_TOLERANCE = 1e-9  # 1e-8 left derived folds (IL6_transcription_fold) 1.2e-6 apart between engines
 ABSOLUTE_TOLERANCE = 1e-14
 # COPASI's LSODA (the check's runs and the SED-ML, which COPASI reads too) stalled at 1e-14 on the
-# calibrated model in the day after 6 weeks of training, as Glycogen_change (up to 1e7 nM) returns
+# calibrated model in the day after 6 weeks of training, while Glycogen_change (up to 1e7 nM) returns
 # to 0; at 1e-12 it runs that in 1.4 s.
 PORTABLE_ABSOLUTE_TOLERANCE = 1e-12
 _SOLVER_OUTPUT = threading.Lock()  # file descriptors 1 and 2 are process-wide
