@@ -125,7 +125,8 @@ def output_folder(folder: Path, force: bool = False) -> Iterator[Path]:
         if not folder.is_dir():
             raise _refuse(NotADirectoryError, errno.ENOTDIR, folder)
         if not force and recorded_outputs(folder) is None and any(
-            not entry.name.startswith(_STAGING_PREFIX) for entry in folder.iterdir()
+            not entry.name.startswith(_STAGING_PREFIX) and recorded_outputs(entry) is None  # a marked subfolder is ours
+            for entry in folder.iterdir()
         ):
             raise InputError(f"{folder}: the folder holds files myokine did not write; "
                              "choose a new or empty folder, or pass --force")
