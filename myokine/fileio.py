@@ -124,9 +124,9 @@ def output_folder(folder: Path, force: bool = False) -> Iterator[Path]:
     if not created:
         if not folder.is_dir():
             raise _refuse(NotADirectoryError, errno.ENOTDIR, folder)
+        # an entry is the user's unless it is staging or an output folder of myokine's (its marker)
         if not force and recorded_outputs(folder) is None and any(
-            not entry.name.startswith(_STAGING_PREFIX) and recorded_outputs(entry) is None  # a marked subfolder is ours
-            for entry in folder.iterdir()
+            not entry.name.startswith(_STAGING_PREFIX) and recorded_outputs(entry) is None for entry in folder.iterdir()
         ):
             raise InputError(f"{folder}: the folder holds files myokine did not write; "
                              "choose a new or empty folder, or pass --force")

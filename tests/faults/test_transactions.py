@@ -43,7 +43,6 @@ def test_a_failure_moves_nothing_in_and_removes_a_new_folder(tmp_path):
     assert contents(tmp_path / "old") == old and not (tmp_path / "new").exists()
 
 
-
 def test_a_folder_holding_only_an_earlier_output_folder_is_accepted(tmp_path):
     """``make calibrate`` writes results/calibration/; ``make run`` then reports into results/."""
     (tmp_path / "results").mkdir()
@@ -55,6 +54,7 @@ def test_a_folder_holding_only_an_earlier_output_folder_is_accepted(tmp_path):
     with pytest.raises(InputError, match="myokine did not write"):
         with output_folder(tmp_path / "other"):
             pass
+
 
 @pytest.mark.parametrize("command", [["export"], ["report"], ["sensitivity", "--workers", "1"]])
 def test_a_folder_of_the_users_is_refused_up_front(tmp_path, monkeypatch, capsys, command):

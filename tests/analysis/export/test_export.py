@@ -105,7 +105,7 @@ def test_archive_holds_sbml_sedml_figures_and_metadata(extracted, experiments):
         assert needle in rdf, needle
 
 
-def test_sedml_is_level1_version4_with_runner_tolerances(extracted, experiments):
+def test_sedml_is_level1_version4_with_portable_tolerances(extracted, experiments):
     folder, _ = extracted
     for name, experiment in experiments.items():
         doc = libsedml.readSedMLFromFile(str(folder / f"{name}.sedml"))
