@@ -9,6 +9,7 @@ Progress is one tqdm bar on stderr.
 
 import multiprocessing
 import os
+import pickle
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -62,6 +63,21 @@ class Engine:
                 yield index, function(item)
         else:
             yield from _on_processes(min(self.workers, len(items)), function, items, self.isolated)
+
+
+def returning_errors(job: tuple[Callable, tuple]) -> Any:
+    """``function(*args)`` in a worker: its result, or the exception it raised, so that one
+    failed task does not cancel the others (as a RuntimeError if it cannot be pickled, like
+    the SWIG exceptions of COPASI)."""
+    function, args = job
+    try:
+        return function(*args)
+    except Exception as error:
+        try:
+            pickle.dumps(error)
+        except Exception:
+            return RuntimeError(f"{type(error).__name__}: {error}")
+        return error
 
 
 def _start_worker() -> None:

@@ -29,7 +29,7 @@ from myokine.build import validate
 from myokine.errors import Finding, MyokineError, ToolError
 from myokine.experiments import Experiment, list_experiments
 from myokine.interface import OBSERVABLE_IDS
-from myokine.parallel import Engine
+from myokine.parallel import Engine, returning_errors
 from myokine.results import CONDITION, TIME
 from myokine.simulator import load_simulator
 
@@ -149,7 +149,7 @@ def _copasi_import(path: Path) -> tuple[bool, str]:
 def _copasi_rows(bundle: Bundle, experiments: list[Experiment], reference: dict) -> list[Finding]:
     # each experiment in a COPASI of its own: the 7-week training now and then ran for minutes
     # instead of 11 s in a process where COPASI had run other time courses before
-    runs = Engine(isolated=True).map(copasi.returning_errors,
+    runs = Engine(isolated=True).map(returning_errors,
                                      [(copasi.run_experiment, (bundle.copasi_sbml, e)) for e in experiments], "COPASI")
     rows = [_row(COPASI_RUNS, e.name, lambda e=e, run=run: _within(max_relative_difference(_raised(run), reference[e.name])))
             for e, run in zip(experiments, runs)]
@@ -202,12 +202,16 @@ def _tellurium_archive(path: Path, experiments: list[Experiment]) -> tuple[bool,
 def _sedml_rows(paths: list[Path], experiments: list[Experiment], reference: dict, root: Path) -> list[Finding]:
     by_name = {e.name: e for e in experiments}
     found = {path.stem: path for path in paths}
-    # COPASI, each SED-ML in a process of its own (see _copasi_rows)
-    jobs = {name: (copasi.run_sedml, (found[name], e, root / "outputs" / name / "copasi"))
-            for name, e in by_name.items() if name in found}
-    copasi_runs = dict(zip(jobs, Engine(isolated=True).map(copasi.returning_errors, list(jobs.values()), "COPASI SED-ML")))
+    present = [name for name in by_name if name in found]
+    # COPASI, each SED-ML in a process of its own (see _copasi_rows); tellurium on the workers
+    copasi_runs = dict(zip(present, Engine(isolated=True).map(returning_errors, [
+        (copasi.run_sedml, (found[name], by_name[name], root / "outputs" / name / "copasi")) for name in present],
+        "COPASI SED-ML")))
+    tellurium_runs = dict(zip(present, Engine().map(returning_errors, [
+        (run_sedml, (found[name], by_name[name], root / "outputs" / name / "tellurium")) for name in present],
+        "tellurium SED-ML")))
     rows = []
-    for name, experiment in by_name.items():
+    for name in by_name:
         path = found.get(name)
         if path is None:
             rows.append(finding(SEDML_LINT, name, False, "no SED-ML in the archive"))
@@ -218,17 +222,15 @@ def _sedml_rows(paths: list[Path], experiments: list[Experiment], reference: dic
             return not problems, "; ".join(problems[:3]) or "all resolve"
 
         rows.append(_row(SEDML_LINT, name, consistent))
-        out = root / "outputs" / name
-        rows.append(_row(TELLURIUM_SEDML, name,
-                         lambda p=path, e=experiment, o=out: _within(max_relative_difference(run_sedml(p, e, o / "tellurium"), reference[e.name]))))
-        rows.append(_row(COPASI_SEDML, name, lambda e=experiment: _within(max_relative_difference(
-            _raised(copasi_runs[e.name]), reference[e.name]))))
+        for check, runs in ((TELLURIUM_SEDML, tellurium_runs), (COPASI_SEDML, copasi_runs)):
+            rows.append(_row(check, name, lambda run=runs[name], name=name: _within(max_relative_difference(
+                _raised(run), reference[name]))))
     return rows
 
 
 def _raised(result):
     """A worker's result, or the error it returned raised here (so that its row fails)."""
-    if isinstance(result, MyokineError):
+    if isinstance(result, Exception):
         raise result
     return result
 

@@ -4,7 +4,7 @@ COPASI's import of an L3V2 file whose model history is vCard4 can crash, so COPA
 copy whose history libsbml rewrites as vCard3. Paths given to COPASI are absolute.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import libsbml
@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis.export.omex_read import checked_copy
 from analysis.export.sbml_l2 import convert_level
-from myokine.errors import MyokineError, ToolError
+from myokine.errors import ToolError
 from myokine.experiments import Experiment, TimeGrid
 from myokine.fileio import write_atomically, write_text_atomically
 from myokine.results import CONDITION, TIME, condition_blocks, run_conditions
@@ -73,9 +73,18 @@ def load_cps(path: Path):
     return _open(path, "loadModel", "open")
 
 
+def _read(datamodel, method: str, path: Path) -> bool:
+    """Whether COPASI's reader ``method`` read the file into ``datamodel`` (on some failures,
+    such as a SED-ML's missing model file, COPASI raises instead of returning false)."""
+    try:
+        return getattr(datamodel, method)(str(Path(path).resolve()))
+    except _copasi().CCopasiException:
+        return False
+
+
 def _open(path: Path, method: str, verb: str):
     datamodel = new_datamodel()
-    ok = getattr(datamodel, method)(str(Path(path).resolve()))
+    ok = _read(datamodel, method, path)
     errors = _errors()
     if not ok or errors:
         remove_datamodel(datamodel)
@@ -185,21 +194,12 @@ def run_experiment(sbml_path: Path, experiment: Experiment) -> pd.DataFrame:
         return simulator.run_experiment(experiment)
 
 
-def returning_errors(job: tuple[Callable, tuple]) -> object:
-    """``function(*args)`` for a worker process: its result, or the ``MyokineError`` it raised."""
-    function, args = job
-    try:
-        return function(*args)
-    except MyokineError as error:
-        return error
-
-
 def run_sedml(sedml_path: Path, experiment: Experiment, out_dir: Path) -> pd.DataFrame:
     """Import a SED-ML file with COPASI and run the task behind its report, written with full
     precision; shaped like the runner's frame."""
     datamodel = new_datamodel()
     try:
-        if not datamodel.importSEDML(str(Path(sedml_path).resolve())):
+        if not _read(datamodel, "importSEDML", sedml_path):
             raise ToolError(f"COPASI cannot import {Path(sedml_path).name}: {'; '.join(_errors())}")
         _errors()
         scan = datamodel.getTask("Scan").getProblem()
@@ -265,7 +265,7 @@ def open_archive(omex_path: Path) -> list[str]:
     datamodel = new_datamodel()
     try:
         with checked_copy(omex_path) as copy:
-            if not datamodel.openCombineArchive(str(copy)):
+            if not _read(datamodel, "openCombineArchive", copy):
                 raise ToolError(f"COPASI cannot open {Path(omex_path).name}: {'; '.join(_errors())}")
         _errors()
         tasks = datamodel.getTaskList()

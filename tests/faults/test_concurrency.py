@@ -1,8 +1,11 @@
 """Threads, workers and schedulers: simulate() from several threads gives the serial results,
-the workers are bounded, an unreachable scheduler is one line and leaves no folder, and the
-solver's own output never reaches a CSV on standard output."""
+the workers are bounded, a worker's failed task comes back as its error, an unreachable scheduler
+is one line and leaves no folder, and the solver's own output never reaches a CSV on standard
+output."""
 
 import io
+import pickle
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
@@ -11,7 +14,7 @@ import pytest
 from myokine import parallel, simulate
 from myokine.cli import main
 from myokine.errors import InputError
-from myokine.parallel import Engine, available_cores
+from myokine.parallel import Engine, available_cores, returning_errors
 from tests.faults.helpers import one_error_line
 
 INTENSITIES = [0.3, 0.5, 0.7, 0.9] * 2
@@ -31,6 +34,20 @@ def test_simulate_from_several_threads_gives_the_serial_results(experiments):
 def test_workers_are_bounded_by_the_cores(workers):
     with pytest.raises(InputError, match=f"between 1 and {available_cores()}"):
         Engine(workers)
+
+
+def test_a_failed_task_comes_back_as_its_error_and_the_others_complete():
+    results = Engine(workers=2).map(returning_errors, [(int, ("x",)), (abs, (-2,))])
+    assert isinstance(results[0], ValueError) and results[1] == 2
+
+
+def test_an_error_that_cannot_be_pickled_comes_back_as_a_runtime_error():
+    def fails():
+        raise ValueError(threading.Lock())
+
+    error = returning_errors((fails, ()))
+    assert isinstance(error, RuntimeError) and str(error).startswith("ValueError: <unlocked _thread.lock")
+    pickle.dumps(error)
 
 
 def test_an_unreachable_scheduler_is_one_line_and_leaves_no_folder(tmp_path, capsys, monkeypatch):

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from analysis.export import copasi
-from analysis.export.check import VALIDATOR, _amici_rows, check_bundle, finding, format_table, planned_checks
+from analysis.export.check import (COPASI_SEDML, SEDML_LINT, TELLURIUM_SEDML, VALIDATOR, _amici_rows, _sedml_rows,
+                                   check_bundle, finding, format_table, planned_checks)
 from analysis.export.compare import max_relative_difference
 from analysis.export.bundle import CPS_EXPERIMENT, Bundle
 from analysis.export.omex_read import open_archive
@@ -83,6 +84,15 @@ def test_an_amici_failure_is_a_failed_row(tmp_path, experiments):
     broken.write_text("<sbml>not a model</sbml>", encoding="utf-8")
     rows = _amici_rows(broken, list(experiments.values()), {})
     assert [(row.check, row.passed) for row in rows] == [("AMICI vs roadrunner", False)]
+
+
+def test_a_sedml_no_engine_can_run_is_a_failed_row_for_each(extracted, tmp_path, experiments):
+    """The SED-ML runs happen in worker processes: a tool's error comes back as a failed row."""
+    broken = _broken_copy(extracted, tmp_path, lambda d: d.getModel(0).setSource("missing.xml"))
+    named = broken.rename(tmp_path / "keller2001_glycogen.sedml")
+    rows = _sedml_rows([named], [experiments["keller2001_glycogen"]], {}, tmp_path)
+    assert [(row.check, row.passed) for row in rows] == [
+        (SEDML_LINT, False), (TELLURIUM_SEDML, False), (COPASI_SEDML, False)]
 
 
 def test_table_says_fail_and_counts():
