@@ -106,15 +106,17 @@ def cmd_check(args: argparse.Namespace) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> None:
     from analysis.validation.scorecard import format_scorecard, observables_needed, scorecard, simulate_for_scoring
-    from myokine.estimates import ensemble_runs
+    from myokine.estimates import ensembles_on
     from myokine.experiments import list_experiments
     from myokine.fileio import write_csv
+    from myokine.parallel import Engine
     from myokine.simulator import load_simulator
 
     simulator = load_simulator()
     experiments = [e for e in list_experiments() if e.links or e.checks]
     frames = {e.name: simulate_for_scoring(simulator, e) for e in experiments}
-    ensembles = {e.name: ensemble_runs(simulator, e, observables_needed(e)) for e in experiments}
+    ensembles = ensembles_on(Engine(progress=sys.stderr.isatty()), experiments,
+                             {e.name: observables_needed(e) for e in experiments})
     scores, checks = scorecard(experiments, frames, simulator.defaults, ensembles)
     write_csv(scores, args.out / "scorecard.csv")
     write_csv(checks, args.out / "checks.csv")

@@ -25,6 +25,7 @@ import pandas as pd
 from myokine.errors import Finding, ModelError
 from myokine.experiments import Experiment
 from myokine.fileio import read_tsv
+from myokine.parallel import Engine
 from myokine.paths import MODELS_DIR
 from myokine.provenance import note_text, parse_tag
 from myokine.results import CONDITION, TIME, Runner, run_conditions
@@ -121,6 +122,21 @@ def ensemble_runs(runner: Runner, experiment: Experiment, observables: Sequence[
     """The experiment simulated with every member of the ensemble (default: the adopted one)."""
     members = read_ensemble() if members is None else members
     return [run_conditions(_WithParameters(runner, member), experiment, observables) for member in members]
+
+
+def _ensemble_job(job: tuple[Experiment, Sequence[str] | None, Sequence[Mapping[str, float]]]) -> list[pd.DataFrame]:
+    from myokine.simulator import load_simulator
+
+    return ensemble_runs(load_simulator(), *job)
+
+
+def ensembles_on(engine: Engine, experiments: Sequence[Experiment],
+                 observables: Mapping[str, Sequence[str]] | None = None) -> dict[str, list[pd.DataFrame]]:
+    """``ensemble_runs`` of every experiment with the released model, on the engine (by
+    experiment name); ``observables`` by experiment name, else all."""
+    members = read_ensemble()
+    jobs = [(e, (observables or {}).get(e.name), members) for e in experiments]
+    return dict(zip([e.name for e in experiments], engine.map(_ensemble_job, jobs, "ensemble")))
 
 
 def band(runs: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from myokine.estimates import band, ensemble_runs, estimates_markdown
+from myokine.estimates import band, ensembles_on, estimates_markdown
 from myokine.experiments import Experiment, list_experiments
 from myokine.figures import plot_experiments
 from myokine.fileio import output_folder, write_csv, write_text_atomically
@@ -42,22 +42,23 @@ def run_all(
     """Simulate the experiments; write ``<name>.csv``, ``<name>.png`` and ``report.md`` into
     ``out_dir``, all together or none (``output_folder``).
 
-    Simulations (with every member of the adopted ensemble, for the figures' prediction bands)
-    are fast and run here; the figures are drawn on the engine (every core). ``appendix`` turns
+    The experiments are simulated here; their runs with every member of the adopted ensemble
+    (for the figures' prediction bands) and the figures on the engine (every core). ``appendix`` turns
     the results and ensemble runs into more report lines (the command line adds the scorecard).
     """
     experiments = list_experiments() if experiments is None else experiments
+    engine = engine or Engine(progress=True)
     simulator = load_simulator()
     with output_folder(out_dir, force) as staging:
         rows = []
-        frames, ensembles = {}, {}
+        frames = {}
         for experiment in experiments:
             frames[experiment.name] = frame = simulator.run_experiment(experiment)
-            ensembles[experiment.name] = ensemble_runs(simulator, experiment)
             write_csv(frame, staging / f"{experiment.name}.csv")
             rows += summarise(frame, experiment)
+        ensembles = ensembles_on(engine, experiments)
         bands = {name: band(runs) for name, runs in ensembles.items() if runs}
-        plot_experiments(frames, experiments, staging, engine or Engine(progress=True), simulator.defaults, bands)
+        plot_experiments(frames, experiments, staging, engine, simulator.defaults, bands)
         lines = ["# myokine results", "", "Every declared experiment (`simulations/`): its figure and, per",
                  "observable, the value at the start, the extreme and the end.", "",
                  *estimates_markdown(), *(appendix(frames, ensembles) if appendix else []), *rows]

@@ -1,13 +1,14 @@
 """The tellurium scripts in simulations/tellurium/: fresh, plain (tellurium, pandas, matplotlib
 only), and each reproduces the runner's result and writes its CSV and PNG.
 
-Every script runs in one subprocess (tellurium is imported once), as a modeller would run it.
+The scripts run as a modeller would run them, in one subprocess per core (each imports tellurium once).
 """
 
 import ast
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from analysis.export.compare import TOLERANCE, max_relative_difference
 from analysis.export.tellurium_scripts import SCRIPTS_DIR, write_scripts
 from myokine.experiments import list_experiments
+from myokine.parallel import available_cores
 
 EXPERIMENTS = list_experiments()
 PLAIN_IMPORTS = {"sys", "pathlib", "matplotlib.pyplot", "pandas", "tellurium"}
@@ -36,9 +38,13 @@ def outputs(tmp_path_factory):
     out = tmp_path_factory.mktemp("tellurium_scripts")
     scripts = [str(SCRIPTS_DIR / f"{e.name}.py") for e in EXPERIMENTS]
     env = {**os.environ, "MPLBACKEND": "Agg"}
-    run = subprocess.run([sys.executable, "-c", DRIVER, str(out), *scripts], env=env,
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
+    cores = available_cores()
+    with ThreadPoolExecutor(cores) as threads:
+        runs = list(threads.map(lambda share: subprocess.run([sys.executable, "-c", DRIVER, str(out), *share], env=env,
+                                                             capture_output=True, text=True, timeout=300),
+                                [scripts[i::cores] for i in range(cores)]))
+    for run in runs:
+        assert run.returncode == 0, run.stderr[-2000:]
     return out
 
 
