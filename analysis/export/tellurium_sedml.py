@@ -17,6 +17,7 @@ from analysis.export.sedml import REPORT_ID
 from myokine.errors import ToolError
 from myokine.experiments import Experiment
 from myokine.results import CONDITION, condition_blocks
+from myokine.simulator import solver_output_silenced
 
 
 def report_frame(path: Path, experiment: Experiment) -> pd.DataFrame:
@@ -65,13 +66,13 @@ def run_archive(omex_path: Path, work_dir: Path) -> dict[str, list[str]]:
 
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
-    """tellurium prints every output it writes and draws every plot through pyplot: keep the
-    console clean, draw off-screen, and close the figures."""
+    """tellurium prints every output it writes, its roadrunner's SUNDIALS prints warnings, and it
+    draws every plot through pyplot: keep the console clean, draw off-screen, and close the figures."""
     import matplotlib.pyplot as plt
 
     plt.switch_backend("Agg")
     try:
-        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        with contextlib.redirect_stdout(io.StringIO()), solver_output_silenced(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             yield
     finally:

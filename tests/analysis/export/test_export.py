@@ -22,6 +22,7 @@ from analysis.export.omex_read import open_archive
 from analysis.export.sbml_l2 import LOST_FEATURES_HEADING
 from analysis.export.sedml import condition_split
 from analysis.export.sedml_check import check_sedml
+from analysis.export.tellurium_sedml import run_sedml
 from analysis.export.validator import validate_project
 from myokine.cli import main
 from myokine.experiments import list_experiments
@@ -93,6 +94,14 @@ def test_a_sedml_no_engine_can_run_is_a_failed_row_for_each(extracted, tmp_path,
     rows = _sedml_rows([named], [experiments["keller2001_glycogen"]], {}, tmp_path)
     assert [(row.check, row.passed) for row in rows] == [
         (SEDML_LINT, False), (TELLURIUM_SEDML, False), (COPASI_SEDML, False)]
+
+
+def test_tellurium_runs_a_sedml_without_a_word_on_the_console(extracted, tmp_path, experiments, capfd):
+    """Its roadrunner's SUNDIALS prints warnings to file descriptor 1 (here at the end of the bout),
+    where the check's table goes."""
+    folder, _ = extracted
+    run_sedml(folder / "acute_bout.sedml", experiments["acute_bout"], tmp_path)
+    assert capfd.readouterr() == ("", "")
 
 
 def test_table_says_fail_and_counts():
