@@ -12,6 +12,7 @@ source values and at the best fit, the optimiser traces, pyPESTO's HDF5 file (st
 profiles), a waterfall and a profile plot.
 """
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +164,20 @@ def calibrate(out_dir: Path, settings: Settings, engine: Engine, force: bool = F
         write_csv(traces(result), staging / "traces.csv")
         pypesto.store.write_result(result, str(staging / "calibration.hdf5"), overwrite=True)
         pypesto.visualize.waterfall(result).get_figure().savefig(staging / "waterfall.png", dpi=100)
-        pypesto.visualize.profiles(result, show_bounds=True)[0].get_figure().savefig(staging / "profiles.png", dpi=100)
+        _plot_profiles(result, staging / "profiles.png")
         written = sorted(path.name for path in staging.iterdir())
     return [Path(out_dir) / name for name in written]
+
+
+def _plot_profiles(result, path: Path) -> None:
+    """pyPESTO's profile plot, large enough for every panel's label (the parameter, on its scale)."""
+    import pypesto.visualize
+
+    problem = result.problem
+    profiled = [i for i, profile in enumerate(result.profile_result.list[0]) if profile is not None]
+    labels = [f"log10 {problem.x_names[i]}" if problem.x_scales[i] == "log10" else problem.x_names[i] for i in profiled]
+    columns = math.ceil(math.sqrt(len(profiled)))  # pyPESTO's grid
+    size = (4 * columns, 3.3 * math.ceil(len(profiled) / columns))
+    figure = pypesto.visualize.profiles(result, show_bounds=True, size=size, x_labels=labels)[0].get_figure()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
