@@ -1,6 +1,6 @@
 """The calibration's code path on a small problem: it recovers parameters from data the model
-itself generated, profiles them, fixes the one the data do not inform, and the screen picks
-parameters the data inform."""
+itself generated, profiles them, fixes the one the data do not inform, the screen picks
+parameters the data inform, and the starts give the same fit on worker processes and on Dask."""
 
 import tempfile
 from pathlib import Path
@@ -89,6 +89,27 @@ def fit_recovers_parameters_from_synthetic_data():
     assert ensemble.loc[1, "amp_gain"] == pytest.approx(table.loc["amp_gain", "ci_low"], rel=1e-9)
     assert ensemble.loc[4, "k_ampk_off"] == pytest.approx(table.loc["k_ampk_off", "ci_high"], rel=1e-9)
     assert ensemble.loc[0, uninformed] == pytest.approx(found[uninformed], rel=1e-9)
+
+
+@pytest.mark.amici
+def test_starts_on_worker_processes_and_on_dask_give_the_fit_made_in_this_process():
+    in_a_fresh_process(starts_give_the_same_fit_on_every_engine)
+
+
+def starts_give_the_same_fit_on_every_engine():
+    from distributed import LocalCluster
+
+    problem, truth = synthetic_problem()
+    fitted = pypesto_problem("amici", with_estimated(problem, list(truth)))
+
+    def fit(engine: Engine) -> list[tuple[str, float]]:
+        result = optimize(fitted, starts=2, seed=3, iterations=10, engine=engine)
+        return sorted((start.id, start.fval) for start in result.optimize_result.list)
+
+    here = fit(Engine(workers=1))
+    assert fit(Engine(workers=2)) == here
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        assert fit(Engine(workers=2, scheduler=cluster.scheduler_address)) == here
 
 
 @pytest.mark.amici
