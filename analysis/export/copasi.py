@@ -4,6 +4,7 @@ COPASI's import of an L3V2 file whose model history is vCard4 can crash, so COPA
 copy whose history libsbml rewrites as vCard3. Paths given to COPASI are absolute.
 """
 
+import locale
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -37,8 +38,12 @@ def copasi_safe_sbml(sbml: str) -> str:
 
 
 def _copasi():
+    """The COPASI module. Importing it sets the process's whole locale to "C", which would make
+    ASCII the default encoding of every file Python opens after it: the character type is set back."""
+    character_type = locale.setlocale(locale.LC_CTYPE)
     import COPASI
 
+    locale.setlocale(locale.LC_CTYPE, character_type)
     return COPASI
 
 

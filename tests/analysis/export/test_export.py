@@ -4,6 +4,7 @@ One export (through the command line) and one pass of every check are shared by 
 the other tests feed the checkers broken input to show that they can fail.
 """
 
+import locale
 import shutil
 import zipfile
 from pathlib import Path
@@ -28,6 +29,7 @@ from myokine.cli import main
 from myokine.experiments import list_experiments
 from myokine.interface import OBSERVABLE_IDS as OBSERVABLES
 from myokine.simulator import PORTABLE_ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
+from tests.helpers import in_a_fresh_process
 
 pytestmark = [pytest.mark.copasi, pytest.mark.tellurium, pytest.mark.validator, pytest.mark.amici]
 PLANNED = planned_checks(Bundle.at(Path("dist")), list_experiments())
@@ -202,6 +204,18 @@ def test_copasi_sees_a_parameter_change(bundle, experiments, simulator):
         result = model.run_experiment(changed)
     assert max_relative_difference(result, simulator.run_experiment(changed))[0] < 1e-6
     assert max_relative_difference(result, simulator.run_experiment(experiment))[0] > 1e-2
+
+
+def test_copasi_leaves_the_default_file_encoding_alone():
+    in_a_fresh_process(copasi_leaves_the_default_file_encoding_alone)
+
+
+def copasi_leaves_the_default_file_encoding_alone():
+    """Importing COPASI sets the locale to "C": then ASCII would be the default encoding, and a
+    tool that writes a file without naming one fails on the model's "µ" (tellurium did)."""
+    locale.setlocale(locale.LC_CTYPE, "C.UTF-8")
+    copasi.new_datamodel()
+    assert locale.getpreferredencoding(False) == "UTF-8"
 
 
 def test_copasi_safe_copy_is_l3v1_with_vcard3_creators(bundle):
