@@ -8,8 +8,8 @@ ones the settings fit ``together`` with it. The best fit is then profiled; param
 not identifiable are fixed at their best fit (``profiles``).
 Results: the estimates with their 95 % intervals and identifiability (``estimates.tsv``, the
 table the released model adopts), the ensemble behind the prediction bands, AIC and BIC at the
-source values and at the best fit, the optimiser traces, pyPESTO's HDF5 file (starts and
-profiles), a waterfall and a profile plot.
+source values and at the best fit, every start's outcome and optimiser trace, pyPESTO's HDF5
+file (starts and profiles), a waterfall and a profile plot.
 """
 
 import math
@@ -114,6 +114,17 @@ def optimize(problem, starts: int, seed: int, iterations: int, engine: Engine):
     )
 
 
+def starts(result) -> pd.DataFrame:
+    """Every start's outcome, best first: its objective at the start and the end, how far above
+    the best start it ended, its evaluations, time and the optimiser's exit message."""
+    frame = pd.DataFrame([{"start": start.id, "nllh_start": start.fval0, "nllh": start.fval,
+                           "evaluations": start.n_fval, "seconds": start.time, "exitflag": start.exitflag,
+                           "message": start.message}
+                          for start in result.optimize_result.list])
+    frame.insert(3, "above_best", frame["nllh"] - frame["nllh"].min())
+    return frame
+
+
 def traces(result) -> pd.DataFrame:
     """Every start's optimiser trace: the objective at each evaluation."""
     rows = [pd.DataFrame({"start": start.id, "evaluation": np.arange(len(fvals)), "nllh": fvals})
@@ -161,6 +172,7 @@ def calibrate(out_dir: Path, settings: Settings, engine: Engine, force: bool = F
         write_csv(adopted[list(ESTIMATE_COLUMNS)], staging / "estimates.tsv", "\t")
         write_csv(ensemble, staging / "ensemble.tsv", "\t")
         write_csv(criteria, staging / "information_criteria.csv")
+        write_csv(starts(result), staging / "starts.csv")
         write_csv(traces(result), staging / "traces.csv")
         pypesto.store.write_result(result, str(staging / "calibration.hdf5"), overwrite=True)
         pypesto.visualize.waterfall(result).get_figure().savefig(staging / "waterfall.png", dpi=100)

@@ -127,10 +127,14 @@ def check_calibrate_writes_every_result(out: Path):
     settings = Settings(starts=2, seed=1, max_parameters=2, iterations=20, profile_iterations=10)
     written = calibrate(out, settings, Engine(workers=1), problem=problem)
     assert {path.name for path in written} == {
-        "screen.csv", "estimates.tsv", "ensemble.tsv", "information_criteria.csv", "traces.csv", "calibration.hdf5",
-        "waterfall.png", "profiles.png"}
+        "screen.csv", "estimates.tsv", "ensemble.tsv", "information_criteria.csv", "starts.csv", "traces.csv",
+        "calibration.hdf5", "waterfall.png", "profiles.png"}
     estimates = pd.read_csv(out / "estimates.tsv", sep="\t")
     assert list(estimates.columns) == list(ESTIMATE_COLUMNS) and len(estimates) == 2
     criteria = pd.read_csv(out / "information_criteria.csv").set_index("fit")
     assert criteria.loc["best fit", "parameters"] == 2 and criteria.loc["best fit", "nllh"] < criteria.loc["source values", "nllh"]
     assert set(pd.read_csv(out / "ensemble.tsv", sep="\t").columns) == {"member", *estimates["parameter"]}
+    outcomes = pd.read_csv(out / "starts.csv")
+    assert len(outcomes) == 2 and outcomes["above_best"].min() == 0
+    assert (outcomes["nllh"] <= outcomes["nllh_start"]).all() and (outcomes["evaluations"] > 0).all()
+    assert outcomes.loc[0, "nllh"] == criteria.loc["best fit", "nllh"]
