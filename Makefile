@@ -69,11 +69,14 @@ petab: models
 calibrate: models
 	$(BIN)/myokine calibrate
 
-# The released model takes the last calibration's estimates (with their intervals) and its
-# ensemble for the prediction bands: copied into models/, then the SBML and PEtab are rebuilt.
+# The released model takes the last calibration's estimates (with their intervals), its
+# ensemble for the prediction bands and the summary of its fit (information criteria, starts):
+# copied into models/, then the SBML and PEtab are rebuilt.
 adopt: $(STAMP)
 	cp results/calibration/estimates.tsv models/estimates.tsv
 	cp results/calibration/ensemble.tsv models/ensemble.tsv
+	cp results/calibration/information_criteria.csv models/calibration_criteria.csv
+	cp results/calibration/starts.csv models/calibration_starts.csv
 	$(BIN)/myokine build
 	$(BIN)/python -m analysis.calibration.petab_problem
 

@@ -32,6 +32,8 @@ from myokine.results import CONDITION, TIME, Runner, run_conditions
 
 ESTIMATES_PATH = MODELS_DIR / "estimates.tsv"
 ENSEMBLE_PATH = MODELS_DIR / "ensemble.tsv"
+CRITERIA_PATH = MODELS_DIR / "calibration_criteria.csv"  # AIC and BIC of the adopted calibration
+STARTS_PATH = MODELS_DIR / "calibration_starts.csv"  # how its starts ended
 COLUMNS = ("parameter", "source_value", "value", "ci_low", "ci_high", "identifiability", "problem")
 CHECK = "estimates apply to assumed parameters"
 
@@ -95,6 +97,22 @@ def estimates_markdown(estimates: Mapping[str, Estimate] | None = None) -> list[
         lines.append(f"| {e.parameter} | {e.source_value:.3g} | {e.value:.3g} | {e.ci_low:.3g}–{e.ci_high:.3g} "
                      f"| {e.identifiability} |")
     return [*lines, ""]
+
+
+def fit_markdown(criteria_path: Path = CRITERIA_PATH, starts_path: Path = STARTS_PATH) -> list[str]:
+    """The adopted calibration's fit for the results report: its information criteria and how
+    its starts ended (no lines when the model has not been calibrated)."""
+    if not (Path(criteria_path).exists() and Path(starts_path).exists()):
+        return []
+    criteria = pd.read_csv(criteria_path).set_index("fit")
+    starts = pd.read_csv(starts_path)
+    source, best = criteria.loc["source values"], criteria.loc["best fit"]
+    endings = "; ".join(f"{count}: {message}" for message, count in starts["message"].value_counts().items())
+    return [f"The fit of {best['parameters']:.0f} parameters to {best['measurements']:.0f} measurements and "
+            f"pseudo-measurements lowered the negative log-likelihood from {source['nllh']:.4g} at the source "
+            f"values to {best['nllh']:.4g} (AIC {source['AIC']:.4g} → {best['AIC']:.4g}, BIC {source['BIC']:.4g} → "
+            f"{best['BIC']:.4g}). Its {len(starts)} starts ended at most {starts['above_best'].max():.2g} above the "
+            f"best ({endings}).", ""]
 
 
 @cache

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from myokine.estimates import band, ensembles_on, estimates_markdown
+from myokine.estimates import band, ensembles_on, estimates_markdown, fit_markdown
 from myokine.experiments import Experiment, list_experiments
 from myokine.figures import plot_experiments
 from myokine.fileio import output_folder, write_csv, write_text_atomically
@@ -61,7 +61,7 @@ def run_all(
         plot_experiments(frames, experiments, staging, engine, simulator.defaults, bands)
         lines = ["# myokine results", "", "Every declared experiment (`simulations/`): its figure and, per",
                  "observable, the value at the start, the extreme and the end.", "",
-                 *estimates_markdown(), *(appendix(frames, ensembles) if appendix else []), *rows]
+                 *estimates_markdown(), *fit_markdown(), *(appendix(frames, ensembles) if appendix else []), *rows]
         write_text_atomically(staging / "report.md", "\n".join(lines))
     names = [f"{e.name}.{suffix}" for suffix in ("csv", "png") for e in experiments]
     return [Path(out_dir) / name for name in [*names, "report.md"]]

@@ -124,4 +124,5 @@ def test_report_writes_a_csv_and_a_figure_per_experiment(tmp_path):
     for name in names:
         assert (tmp_path / f"{name}.csv").stat().st_size > 0
         assert (tmp_path / f"{name}.png").read_bytes().startswith(b"\x89PNG")
-    assert "| IL6_plasma | pg/mL |" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "| IL6_plasma | pg/mL |" in report and "## Calibration" in report and "The fit of " in report

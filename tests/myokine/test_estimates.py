@@ -11,8 +11,8 @@ from matplotlib.figure import Figure
 from analysis.calibration.petab_problem import PETAB_DIR
 from myokine.build import build_sbml
 from myokine.errors import MyokineError
-from myokine.estimates import (COLUMNS, Estimate, band, ensemble_runs, estimates_markdown, read_ensemble,
-                              read_estimates)
+from myokine.estimates import (COLUMNS, CRITERIA_PATH, STARTS_PATH, Estimate, band, ensemble_runs, estimates_markdown,
+                              fit_markdown, read_ensemble, read_estimates)
 from myokine.figures import draw_band
 from myokine.paths import MODELS_DIR
 from myokine.provenance import note_text, parse_tag
@@ -52,6 +52,28 @@ def test_the_released_model_carries_every_estimate_of_the_adopted_calibration(sb
         assert estimate.ci_low <= estimate.value <= estimate.ci_high
         assert bounds.loc[name, "lowerBound"] <= estimate.value <= bounds.loc[name, "upperBound"]
         assert bounds.loc[name, "nominalValue"] == estimate.source_value
+
+
+def test_the_released_fit_summary_belongs_to_the_adopted_estimates():
+    criteria = pd.read_csv(CRITERIA_PATH).set_index("fit")
+    starts = pd.read_csv(STARTS_PATH)
+    assert criteria.loc["best fit", "parameters"] == len(read_estimates())
+    assert starts["nllh"].min() == criteria.loc["best fit", "nllh"] and starts["above_best"].min() == 0
+
+
+def test_the_report_sums_up_the_fit(tmp_path):
+    pd.DataFrame({"fit": ["source values", "best fit"], "parameters": [0, 2], "measurements": [19, 19],
+                  "nllh": [241.26, 29.64], "AIC": [482.5, 63.28], "BIC": [482.5, 65.17]}).to_csv(
+        tmp_path / "criteria.csv", index=False)
+    pd.DataFrame({"start": [1, 0, 2], "nllh": [29.64, 29.65, 31.0], "above_best": [0, 0.01, 1.36],
+                  "message": ["Converged", "Converged", "Reached maximum number of allowed iterations"]}).to_csv(
+        tmp_path / "starts.csv", index=False)
+    (line, blank) = fit_markdown(tmp_path / "criteria.csv", tmp_path / "starts.csv")
+    assert line.startswith("The fit of 2 parameters to 19 measurements") and blank == ""
+    assert "from 241.3 at the source values to 29.64 (AIC 482.5 → 63.28, BIC 482.5 → 65.17)" in line
+    assert line.endswith("Its 3 starts ended at most 1.4 above the best (2: Converged; "
+                         "1: Reached maximum number of allowed iterations).")
+    assert fit_markdown(tmp_path / "none.csv", tmp_path / "starts.csv") == []
 
 
 @pytest.mark.parametrize("parameter", ["Ca_rest", "no_such_parameter", "bout_start"])
