@@ -6,6 +6,7 @@ copy whose history libsbml rewrites as vCard3. Paths given to COPASI are absolut
 
 import locale
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 
 import libsbml
@@ -37,9 +38,11 @@ def copasi_safe_sbml(sbml: str) -> str:
     return libsbml.writeSBMLToString(document)
 
 
+@cache
 def _copasi():
-    """The COPASI module. Importing it sets the process's whole locale to "C", which would make
-    ASCII the default encoding of every file Python opens after it: the character type is set back."""
+    """The COPASI module, imported once. Importing it sets the process's whole locale to "C",
+    which would make ASCII the default encoding of every file Python opens after it: the
+    character type is set back."""
     character_type = locale.setlocale(locale.LC_CTYPE)
     import COPASI
 
